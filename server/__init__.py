@@ -1,0 +1,1 @@
+"""Sheba (সেবা): the digital one-stop service of a district administration office."""

@@ -1,0 +1,72 @@
+"""The only place Redis key names are spelled.
+
+Every key of an office carries the hash tag `{office}` so that an office lives on one Redis
+Cluster slot and its Lua scripts may touch any of its keys.
+"""
+
+from __future__ import annotations
+
+import re
+
+OFFICE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def prefix(office: str) -> str:
+    return f"sheba:{{{office}}}:"
+
+
+def events(office: str) -> str:
+    return prefix(office) + "events"
+
+
+def epoch(office: str) -> str:
+    return prefix(office) + "epoch"
+
+
+def config(office: str) -> str:
+    return prefix(office) + "config"
+
+
+def token(office: str, token_id: str) -> str:
+    return prefix(office) + "tok:" + token_id
+
+
+def counter(office: str, number: int | str) -> str:
+    return prefix(office) + f"ctr:{number}"
+
+
+def service_queue(office: str, service: str) -> str:
+    return prefix(office) + f"q:{service}"
+
+
+def counter_queue(office: str, number: int | str) -> str:
+    return prefix(office) + f"qa:{number}"
+
+
+def service_stats(office: str, service: str) -> str:
+    return prefix(office) + f"stat:{service}"
+
+
+def day_stats(office: str, day: str) -> str:
+    return prefix(office) + f"day:{day}"
+
+
+def recent_calls(office: str) -> str:
+    return prefix(office) + "calls"
+
+
+def offices() -> str:
+    """The set of office slugs this Redis serves."""
+    return "sheba:offices"
+
+
+def session(session_id: str) -> str:
+    return f"sheba:session:{session_id}"
+
+
+def api_key(digest: str) -> str:
+    return f"sheba:apikey:{digest}"
+
+
+def login_failures(username: str) -> str:
+    return f"sheba:loginfail:{username}"

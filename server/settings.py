@@ -1,0 +1,67 @@
+"""The one settings object, read once from SHEBA_* environment variables (and `.env`)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a Sheba process.
+
+    `redis_url` and `database_url` left empty mean "embedded": a redis-server child process on
+    a unix socket and SQLite, both inside `data_dir`.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="SHEBA_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Path("var")
+    redis_url: str | None = None
+    database_url: str | None = None
+    # Signs session cookies. Left empty, a random key is kept in the data dir so that
+    # sessions survive a restart and every worker of one host agrees on it.
+    secret_key: str | None = Field(default=None, repr=False)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+    timezone: str = "Asia/Dhaka"
+    default_office: str = "magura"
+    create_demo: bool = True
+    auto_migrate: bool = True
+    # How long live events stay in the stream: a whole business day and more, so a screen
+    # that was offline all day can still resume instead of reloading.
+    stream_retention_secs: int = 36 * 3600
+    max_body_bytes: int = 16 * 1024
+    session_ttl_secs: int = 12 * 3600
+    cookie_secure: bool = False
+    printer_uri: str = "capture://var/tickets"
+    sms_gateway: str = "console"
+
+    def data_path(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+    def sqlite_url(self) -> str:
+        return f"sqlite://{(self.data_path() / 'sheba.sqlite3').resolve()}"
+
+    def db_url(self) -> str:
+        url = self.database_url or self.sqlite_url()
+        # Tortoise spells PostgreSQL "postgres://"; accept the common "postgresql://" too.
+        return url.replace("postgresql://", "postgres://", 1)
+
+    def signing_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_path() / "secret.key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
