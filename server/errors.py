@@ -33,11 +33,6 @@ CODES: dict[str, tuple[int, str, str]] = {
         "এই সেবার আজকের টোকেন শেষ।",
     ),
     "too_large": (413, "The request is too large.", "অনুরোধটি খুব বড়।"),
-    "unsupported_media": (
-        415,
-        "Send JSON (Content-Type: application/json).",
-        "JSON পাঠান (Content-Type: application/json)।",
-    ),
     "locked": (
         423,
         "Too many failed attempts; try again in a few minutes.",
@@ -66,12 +61,12 @@ class ShebaError(Exception):
         message_bn: str | None = None,
         *,
         field: str | None = None,
-        status: int | None = None,
+        http_status: int | None = None,
         **extra: Any,
     ) -> None:
         default_status, default_en, default_bn = CODES[code]
         self.code = code
-        self.status = status or default_status
+        self.status = http_status or default_status
         self.message = message or default_en
         self.message_bn = message_bn or default_bn
         self.field = field

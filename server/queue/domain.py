@@ -46,15 +46,6 @@ TOKEN_ACTIONS = frozenset(TRANSITIONS) | {
 COUNTER_STATES = {"open": "counter.opened", "pause": "counter.paused", "close": "counter.closed"}
 COUNTER_STATE_NAMES = {"open": "open", "pause": "paused", "close": "closed"}
 
-# Priority tokens sort ahead of every ordinary one: their score is moved this far below
-# the millisecond clock, which keeps FIFO by issue time inside each class.
-PRIORITY_OFFSET_MS = 10**13
-
-
-def queue_score(issued_ms: int, priority: bool) -> int:
-    return issued_ms - PRIORITY_OFFSET_MS if priority else issued_ms
-
-
 def display_code(prefix: str, number: int) -> str:
     """`A-023`: the number printed on paper and shown on screens."""
     return f"{prefix}-{number:03d}"

@@ -101,7 +101,6 @@ class QueueStore:
         pipe = self.redis.pipeline(transaction=True)
         pipe.set(keys.config(office.slug), json.dumps(office.to_dict(), ensure_ascii=False))
         pipe.sadd(keys.offices(), office.slug)
-        pipe.setnx(keys.epoch(office.slug), "1")
         for counter in office.counters.values():
             ck = keys.counter(office.slug, counter.number)
             pipe.hset(ck, "services", ",".join(counter.services))
@@ -198,7 +197,6 @@ class QueueStore:
                 "service_closed",
                 opens_at=opens.isoformat(timespec="minutes") if opens else None,
             )
-        now_ms = int(now.timestamp() * 1000)
         priority_ok = "1"
         if priority:
             stats = await self.day_stats(slug, now.date().isoformat())
@@ -214,7 +212,6 @@ class QueueStore:
                 service.code,
                 phone,
                 "1" if priority else "0",
-                domain.queue_score(now_ms, priority),
                 idempotency_key,
                 office.idempotency_ttl_secs,
                 office.phone_daily_limit if actor is None or actor.role == "kiosk" else 0,
@@ -261,7 +258,11 @@ class QueueStore:
         office = await self.office(slug)
         to_service = office.service(service).code if service is not None else ""
         to_counter = str(office.counter(counter).number) if counter is not None else ""
-        return await self._command(slug, "transfer", [token_id, to_service, to_counter], actor)
+        serving = ",".join(str(c) for c in office.counters_serving(to_service)) if to_service \
+            else ""
+        return await self._command(
+            slug, "transfer", [token_id, to_service, to_counter, office.policy, serving], actor
+        )
 
     async def prioritise(
         self, slug: str, token_id: str, *, actor: Actor | None = None
@@ -274,10 +275,7 @@ class QueueStore:
         allowed = domain.priority_allowed(
             int(stats.get("priority", 0)), int(stats.get("issued", 0)), office.priority_share
         )
-        score = domain.queue_score(int(raw["issued_ms"]), True)
-        return await self._command(
-            slug, "prioritise", [token_id, score, "1" if allowed else "0"], actor
-        )
+        return await self._command(slug, "prioritise", [token_id, "1" if allowed else "0"], actor)
 
     async def set_counter_state(
         self, slug: str, counter: int, state: str, *, actor: Actor | None = None

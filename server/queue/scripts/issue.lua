@@ -1,8 +1,8 @@
 -- Issue a token: number it, queue it, and (in the assigned policy) fix its counter.
-local id, svc, phone, priority, score = A[1], A[2], A[3], A[4], A[5]
-local idem_key, idem_ttl, phone_limit, quota = A[6], A[7], tonumber(A[8]), tonumber(A[9])
-local prefix, prefix_bn, policy, counters, lang = A[10], A[11], A[12], A[13], A[14]
-local priority_cap_ok = A[15]
+local id, svc, phone, priority = A[1], A[2], A[3], A[4]
+local idem_key, idem_ttl, phone_limit, quota = A[5], A[6], tonumber(A[7]), tonumber(A[8])
+local prefix, prefix_bn, policy, counters, lang = A[9], A[10], A[11], A[12], A[13]
+local priority_cap_ok = A[14]
 
 if idem_key ~= '' then
   local seen = redis.call('GET', P .. 'idem:' .. idem_key)
@@ -20,24 +20,13 @@ local number = tonumber(redis.call('HGET', stats, 'seq:' .. svc) or '0') + 1
 if quota > 0 and number > quota then return fail('quota_reached') end
 if priority == '1' and priority_cap_ok ~= '1' then return fail('priority_cap') end
 
--- Assigned policy: the open counter with the fewest people before it, busy counters
--- counting one more; with none open, the first that serves the service.
 local assigned = ''
-if policy == 'assigned' then
-  local best_len
-  for c in string.gmatch(counters, '[^,]+') do
-    local ck = P .. 'ctr:' .. c
-    if redis.call('HGET', ck, 'state') == 'open' then
-      local len = redis.call('ZCARD', P .. 'qa:' .. c)
-      local cur = redis.call('HGET', ck, 'token')
-      if cur and cur ~= '' then len = len + 1 end
-      if best_len == nil or len < best_len then assigned, best_len = c, len end
-    end
-  end
-  if assigned == '' then assigned = string.match(counters, '[^,]+') or '' end
-end
+if policy == 'assigned' then assigned = choose_counter(counters) end
 
 redis.call('HSET', stats, 'seq:' .. svc, number)
+local order = redis.call('HINCRBY', stats, 'order', 1)
+local score = order
+if priority == '1' then score = order - PRIORITY_OFFSET end
 redis.call('HINCRBY', stats, 'issued', 1)
 redis.call('HINCRBY', stats, 'phone:' .. phone, 1)
 if priority == '1' then redis.call('HINCRBY', stats, 'priority', 1) end
@@ -45,11 +34,13 @@ if priority == '1' then redis.call('HINCRBY', stats, 'priority', 1) end
 local t = {
   id = id, office = OFFICE, service = svc, number = tostring(number), prefix = prefix,
   prefix_bn = prefix_bn, day = DAY, status = 'waiting', phone = phone, priority = priority,
-  counter = assigned, pinned = '0', issued_ms = NOW, score = score, recalls = '0',
+  counter = assigned, pinned = '0', issued_ms = NOW, score = tostring(score),
+  order = tostring(order), recalls = '0',
   lang = lang, transfers = '0',
 }
 save(t, {'id', 'office', 'service', 'number', 'prefix', 'prefix_bn', 'day', 'status', 'phone',
-  'priority', 'counter', 'pinned', 'issued_ms', 'score', 'recalls', 'lang', 'transfers'})
+  'priority', 'counter', 'pinned', 'issued_ms', 'score', 'order', 'recalls', 'lang',
+  'transfers'})
 redis.call('EXPIRE', P .. 'tok:' .. id, KEEP_SECS)
 enqueue(t)
 if idem_key ~= '' then redis.call('SET', P .. 'idem:' .. idem_key, id, 'EX', idem_ttl) end

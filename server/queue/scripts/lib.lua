@@ -12,6 +12,9 @@ for i = 7, #ARGV do A[#A + 1] = ARGV[i] end
 
 -- Day statistics outlive the day a little, for late reports; tokens likewise.
 local KEEP_SECS = 3 * 86400
+-- A token's place in a queue is its issue order within the day (exact, unlike a clock that
+-- gives two tokens the same millisecond); priority tokens sit this far ahead of every other.
+local PRIORITY_OFFSET = 1000000000
 
 local function hash(key)
   local flat = redis.call('HGETALL', key)
@@ -90,4 +93,21 @@ local function day_stats()
   local key = P .. 'day:' .. DAY
   redis.call('EXPIRE', key, KEEP_SECS)
   return key
+end
+
+-- Assigned policy: the open counter with the fewest people before it, busy counters
+-- counting one more; with none open, the first that serves the service.
+local function choose_counter(counters)
+  local best, best_len = '', nil
+  for c in string.gmatch(counters, '[^,]+') do
+    local ck = P .. 'ctr:' .. c
+    if redis.call('HGET', ck, 'state') == 'open' then
+      local len = redis.call('ZCARD', P .. 'qa:' .. c)
+      local cur = redis.call('HGET', ck, 'token')
+      if cur and cur ~= '' then len = len + 1 end
+      if best_len == nil or len < best_len then best, best_len = c, len end
+    end
+  end
+  if best == '' then best = string.match(counters, '[^,]+') or '' end
+  return best
 end

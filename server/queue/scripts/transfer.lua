@@ -1,6 +1,6 @@
 -- Send a token to another service (keeping its place by issue time) or to a named counter.
 local t = token(A[1])
-local to_service, to_counter = A[2], A[3]
+local to_service, to_counter, policy, counters = A[2], A[3], A[4], A[5]
 if not t then return fail('not_found', {field = 'token'}) end
 if t.status ~= 'waiting' and t.status ~= 'called' and t.status ~= 'serving' then
   return fail('invalid_state', {status = t.status})
@@ -16,6 +16,7 @@ if to_counter ~= '' then
   t.counter, t.pinned = to_counter, '1'
 else
   t.service, t.counter, t.pinned = to_service, '', '0'
+  if policy == 'assigned' then t.counter = choose_counter(counters) end
 end
 save(t, {'status', 'transfers', 'counter', 'pinned', 'service'})
 enqueue(t)

@@ -1,0 +1,107 @@
+"""The Starlette application: its factory and the lifespan that owns Redis, SQL and consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import TypedDict
+
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from tortoise import connections
+from tortoise.contrib.starlette import RegisterTortoise
+
+from server.api import session, tokens
+from server.api.auth import Sessions, sync_api_keys
+from server.api.http import http_error, sheba_error, unexpected_error
+from server.errors import ShebaError
+from server.queue.store import QueueStore
+from server.realtime.groups import GroupConsumer
+from server.redis_server import EmbeddedRedis
+from server.settings import Settings
+from server.store import persister
+from server.store.db import MODELS, run_migrations
+from server.store.recovery import install_offices
+
+log = logging.getLogger(__name__)
+
+
+class State(TypedDict):
+    settings: Settings
+    redis: Redis
+    store: QueueStore
+    sessions: Sessions
+    persister: GroupConsumer
+
+
+async def healthz(request: Request) -> JSONResponse:
+    status = {"redis": "ok", "db": "ok"}
+    try:
+        await asyncio.wait_for(request.state.redis.ping(), 2)
+    except Exception:
+        status["redis"] = "down"
+    try:
+        await asyncio.wait_for(connections.get("default").execute_query("SELECT 1"), 2)
+    except Exception:
+        status["db"] = "down"
+    return JSONResponse(status, status_code=200 if set(status.values()) == {"ok"} else 503)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[State]:
+        async with contextlib.AsyncExitStack() as stack:
+            redis_url = settings.redis_url
+            if not redis_url:
+                embedded = EmbeddedRedis(settings.data_path())
+                redis_url = embedded.start()
+                stack.callback(embedded.stop)
+            if settings.auto_migrate:
+                await run_migrations(settings.db_url())
+            await stack.enter_async_context(
+                RegisterTortoise(app, db_url=settings.db_url(), modules={"models": [MODELS]})
+            )
+            redis = Redis.from_url(redis_url, decode_responses=True, max_connections=64)
+            stack.push_async_callback(redis.aclose)
+            store = QueueStore(
+                redis, tz=settings.timezone, retention_secs=settings.stream_retention_secs
+            )
+            await install_offices(store)
+            await sync_api_keys(redis)
+            consumer = GroupConsumer(redis_url, persister.GROUP, persister.persist)
+            task = asyncio.create_task(consumer.run(), name="persister")
+            stack.push_async_callback(_cancel, task)
+            state = State(
+                settings=settings,
+                redis=redis,
+                store=store,
+                sessions=Sessions(redis, settings.signing_key(), settings.session_ttl_secs),
+                persister=consumer,
+            )
+            # Requests see this as request.state; the CLI and tests reach it through the app.
+            app.state.runtime = state
+            yield state
+
+    return Starlette(
+        routes=[Route("/healthz", healthz), *tokens.routes, *session.routes],
+        lifespan=lifespan,
+        exception_handlers={
+            ShebaError: sheba_error,
+            HTTPException: http_error,
+            Exception: unexpected_error,
+        },
+    )
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

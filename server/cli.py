@@ -1,0 +1,212 @@
+"""The `sheba` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from server.settings import Settings
+
+PAGES = (
+    ("Kiosk", "/kiosk/{office}"),
+    ("Counter console", "/counter/{office}"),
+    ("Hall display", "/display/{office}"),
+    ("Official's screen", "/dc/{office}"),
+    ("Admin", "/admin/{office}"),
+    ("Health", "/healthz"),
+)
+
+
+async def _with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
+    from tortoise import Tortoise
+
+    from server.store.db import MODELS, run_migrations
+
+    await run_migrations(settings.db_url())
+    await Tortoise.init(db_url=settings.db_url(), modules={"models": [MODELS]})
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from server.demo.bootstrap import ensure_demo
+    from server.redis_server import EmbeddedRedis
+
+    embedded = None
+    if not settings.redis_url:
+        # One Redis for every worker: started here, before uvicorn forks them.
+        embedded = EmbeddedRedis(settings.data_path())
+        os.environ["SHEBA_REDIS_URL"] = embedded.start()
+        print(f"Embedded Redis ({embedded.binary}) on {embedded.url}")
+    try:
+        creds = asyncio.run(_with_db(settings, ensure_demo)) if settings.create_demo else None
+        base = f"http://{args.host}:{args.port}"
+        print(f"\nSheba is starting at {base}")
+        for label, path in PAGES:
+            print(f"  {label:<18} {base}{path.format(office=settings.default_office)}")
+        if creds:
+            print("\n" + creds.text())
+            saved = settings.data_path() / "demo-credentials.txt"
+            saved.write_text(creds.text() + "\n")
+            saved.chmod(0o600)
+            print(f"(also saved in {saved})\n")
+        # Workers read their settings from the environment: hand them what this command chose.
+        os.environ["SHEBA_AUTO_MIGRATE"] = "false"
+        os.environ.setdefault("SHEBA_PUBLIC_URL", base)
+        uvicorn.run(
+            "server.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            ws_per_message_deflate=False,
+            log_level="info",
+        )
+    finally:
+        if embedded:
+            embedded.stop()
+    return 0
+
+
+def user_add(args: argparse.Namespace, settings: Settings) -> int:
+    from server.api.auth import USER_ROLES, hash_password
+    from server.store import models
+
+    if args.role not in USER_ROLES:
+        print(f"role must be one of {USER_ROLES}", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else ""
+    if len(password) < 8:
+        print("give a password of at least 8 characters on standard input", file=sys.stderr)
+        return 2
+
+    async def work() -> None:
+        await models.StaffUser.update_or_create(
+            username=args.name,
+            defaults={
+                "password_hash": hash_password(password), "role": args.role,
+                "office_id": args.office or settings.default_office,
+                "official_slug": args.official, "display_name": args.display_name or args.name,
+            },
+        )
+
+    asyncio.run(_with_db(settings, work))
+    print(f"user {args.name} ({args.role}) saved")
+    return 0
+
+
+def apikey_create(args: argparse.Namespace, settings: Settings) -> int:
+    from redis.asyncio import Redis
+
+    from server.api.auth import create_api_key
+
+    async def work() -> str:
+        redis = Redis.from_url(settings.redis_url, decode_responses=True) if (
+            settings.redis_url) else None
+        try:
+            return await create_api_key(
+                redis, args.office or settings.default_office, args.role, args.label
+            )
+        finally:
+            if redis is not None:
+                await redis.aclose()
+
+    key = asyncio.run(_with_db(settings, work))
+    print(key)
+    print("Keep it now: it is stored hashed and cannot be shown again.", file=sys.stderr)
+    return 0
+
+
+def office_import(args: argparse.Namespace, settings: Settings) -> int:
+    from server.store.offices import office_from_file, save_office
+
+    office = office_from_file(Path(args.file))
+    asyncio.run(_with_db(settings, lambda: save_office(office)))
+    print(f"office {office.slug} saved; restart `sheba serve` to load it")
+    return 0
+
+
+def check(args: argparse.Namespace, settings: Settings) -> int:
+    from PIL import features
+
+    ok = True
+    raqm = features.check("raqm")
+    print(f"Bengali text shaping (raqm/fribidi): {'ok' if raqm else 'MISSING: apt-get install libfribidi0'}")
+    ok &= bool(raqm)
+
+    async def db() -> None:
+        from tortoise import connections
+
+        await connections.get("default").execute_query("SELECT 1")
+
+    try:
+        asyncio.run(_with_db(settings, db))
+        print("database: ok")
+    except Exception as exc:
+        print(f"database: FAILED ({exc})")
+        ok = False
+    if settings.redis_url:
+        from redis import Redis
+
+        try:
+            Redis.from_url(settings.redis_url, socket_timeout=3).ping()
+            print("redis: ok")
+        except Exception as exc:
+            print(f"redis: FAILED ({exc})")
+            ok = False
+    else:
+        from server.redis_server import find_redis_server
+
+        print(f"redis: embedded ({find_redis_server()})")
+    return 0 if ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sheba", description="Sheba (সেবা) one-stop service")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("serve", help="run the server")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=serve)
+    user = sub.add_parser("user", help="staff users").add_subparsers(dest="sub", required=True)
+    p = user.add_parser("add", help="add or update a staff user")
+    p.add_argument("name")
+    p.add_argument("--role", required=True)
+    p.add_argument("--office")
+    p.add_argument("--official")
+    p.add_argument("--display-name")
+    p.add_argument("--password-stdin", action="store_true")
+    p.set_defaults(func=user_add)
+    key = sub.add_parser("apikey", help="device API keys").add_subparsers(dest="sub", required=True)
+    p = key.add_parser("create", help="create a key (printed once)")
+    p.add_argument("--role", required=True)
+    p.add_argument("--office")
+    p.add_argument("--label", default="")
+    p.set_defaults(func=apikey_create)
+    office = sub.add_parser("office", help="offices").add_subparsers(dest="sub", required=True)
+    p = office.add_parser("import", help="create or update an office from TOML")
+    p.add_argument("file")
+    p.set_defaults(func=office_import)
+    p = sub.add_parser("check", help="check Redis, database and printing prerequisites")
+    p.set_defaults(func=check)
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if getattr(args, "host", None) is None and args.command == "serve":
+        args.host = settings.host
+    if getattr(args, "port", None) is None and args.command == "serve":
+        args.port = settings.port
+    return int(args.func(args, settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""Records and configuration in SQL (Tortoise ORM): what outlives a day of live state."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Office(Model):
+    slug = fields.CharField(primary_key=True, max_length=40)
+    name_bn = fields.CharField(max_length=200)
+    name_en = fields.CharField(max_length=200)
+    # The whole office configuration as imported (rules, services, counters, officials).
+    config = fields.JSONField()
+    # Bumped when live state had to be rebuilt, so that screens know to resync.
+    epoch = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "office"
+
+
+class Service(Model):
+    id = fields.IntField(primary_key=True)
+    office = fields.ForeignKeyField("models.Office", related_name="services")
+    code = fields.CharField(max_length=2)
+    prefix_bn = fields.CharField(max_length=4)
+    name_bn = fields.CharField(max_length=200)
+    name_en = fields.CharField(max_length=200)
+    charter = fields.JSONField()
+
+    class Meta:
+        table = "service"
+        unique_together = (("office", "code"),)
+
+
+class Counter(Model):
+    id = fields.IntField(primary_key=True)
+    office = fields.ForeignKeyField("models.Office", related_name="counters")
+    number = fields.IntField()
+    name_bn = fields.CharField(max_length=100)
+    name_en = fields.CharField(max_length=100)
+    services = fields.JSONField()
+    state = fields.CharField(max_length=10, default="closed")
+
+    class Meta:
+        table = "counter"
+        unique_together = (("office", "number"),)
+
+
+class Official(Model):
+    id = fields.IntField(primary_key=True)
+    office = fields.ForeignKeyField("models.Office", related_name="officials")
+    slug = fields.CharField(max_length=40)
+    name_bn = fields.CharField(max_length=200)
+    name_en = fields.CharField(max_length=200)
+    title_bn = fields.CharField(max_length=200)
+    title_en = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "official"
+        unique_together = (("office", "slug"),)
+
+
+class StaffUser(Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=60, unique=True)
+    display_name = fields.CharField(max_length=120, default="")
+    password_hash = fields.CharField(max_length=200)
+    role = fields.CharField(max_length=10)
+    office = fields.ForeignKeyField("models.Office", related_name="staff")
+    official_slug = fields.CharField(max_length=40, null=True)
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "staff_user"
+
+
+class ApiKey(Model):
+    id = fields.IntField(primary_key=True)
+    # SHA-256 of the key: keys are long and random, so a slow hash buys nothing here.
+    digest = fields.CharField(max_length=64, unique=True)
+    hint = fields.CharField(max_length=12)
+    role = fields.CharField(max_length=10)
+    office = fields.ForeignKeyField("models.Office", related_name="api_keys")
+    label = fields.CharField(max_length=120, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_key"
+
+
+class Token(Model):
+    id = fields.CharField(primary_key=True, max_length=32)
+    office = fields.ForeignKeyField("models.Office", related_name="tokens")
+    day = fields.DateField()
+    service = fields.CharField(max_length=2)
+    number = fields.IntField()
+    prefix = fields.CharField(max_length=2)
+    prefix_bn = fields.CharField(max_length=4)
+    status = fields.CharField(max_length=12)
+    phone = fields.CharField(max_length=16)
+    priority = fields.BooleanField(default=False)
+    counter = fields.IntField(null=True)
+    pinned = fields.BooleanField(default=False)
+    # Place in the queue: issue order within the day, priority tokens far ahead.
+    score = fields.BigIntField()
+    recalls = fields.IntField(default=0)
+    transfers = fields.IntField(default=0)
+    lang = fields.CharField(max_length=2, default="bn")
+    outcome = fields.TextField(default="")
+    issued_at = fields.DatetimeField()
+    called_at = fields.DatetimeField(null=True)
+    served_at = fields.DatetimeField(null=True)
+    completed_at = fields.DatetimeField(null=True)
+    # The stream id of the newest event applied, so an older one can never overwrite it.
+    last_event_id = fields.CharField(max_length=32)
+
+    class Meta:
+        table = "token"
+        indexes = (("office", "day", "status"),)
+
+
+class EventLog(Model):
+    """Every event of every office, once: the history behind reports and audits."""
+
+    id = fields.BigIntField(primary_key=True)
+    office = fields.ForeignKeyField("models.Office", related_name="events")
+    event_id = fields.CharField(max_length=32)
+    type = fields.CharField(max_length=40)
+    at = fields.DatetimeField()
+    token_id = fields.CharField(max_length=32, null=True, db_index=True)
+    data = fields.JSONField()
+
+    class Meta:
+        table = "event_log"
+        unique_together = (("office", "event_id"),)
+
+
+class AuditLog(Model):
+    """Who did what, when, from which device."""
+
+    id = fields.BigIntField(primary_key=True)
+    office = fields.ForeignKeyField("models.Office", related_name="audit")
+    event_id = fields.CharField(max_length=32, null=True)
+    at = fields.DatetimeField()
+    actor_kind = fields.CharField(max_length=10)
+    actor_id = fields.CharField(max_length=40)
+    actor_name = fields.CharField(max_length=120, default="")
+    role = fields.CharField(max_length=10)
+    device = fields.CharField(max_length=200, default="")
+    action = fields.CharField(max_length=40)
+    target = fields.CharField(max_length=64, default="")
+    detail = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "audit_log"
+        unique_together = (("office", "event_id"),)

@@ -1,0 +1,105 @@
+"""The persister: every event into SQL, idempotently by event id, in one transaction each."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from server.realtime.envelope import Event, stream_id_key
+from server.store import models
+
+GROUP = "persister"
+
+
+def _moment(ms: str | None) -> datetime | None:
+    if not ms:
+        return None
+    return datetime.fromtimestamp(int(ms) / 1000, UTC)
+
+
+def token_fields(raw: dict[str, Any], event_id: str) -> dict[str, Any]:
+    return {
+        "office_id": raw["office"],
+        "day": date.fromisoformat(raw["day"]),
+        "service": raw["service"],
+        "number": int(raw["number"]),
+        "prefix": raw["prefix"],
+        "prefix_bn": raw["prefix_bn"],
+        "status": raw["status"],
+        "phone": raw["phone"],
+        "priority": raw.get("priority") == "1",
+        "counter": int(raw["counter"]) if raw.get("counter") else None,
+        "pinned": raw.get("pinned") == "1",
+        "score": int(raw["score"]),
+        "recalls": int(raw.get("recalls") or 0),
+        "transfers": int(raw.get("transfers") or 0),
+        "lang": raw.get("lang") or "bn",
+        "outcome": raw.get("outcome") or "",
+        "issued_at": _moment(raw["issued_ms"]),
+        "called_at": _moment(raw.get("called_ms")),
+        "served_at": _moment(raw.get("served_ms")),
+        "completed_at": _moment(raw.get("completed_ms")),
+        "last_event_id": event_id,
+    }
+
+
+async def persist(event: Event) -> None:
+    """Apply one event; a second delivery of the same event changes nothing."""
+    token = event.data.get("token")
+    async with in_transaction():
+        if await models.EventLog.exists(office_id=event.office, event_id=event.id):
+            return
+        await models.EventLog.create(
+            office_id=event.office,
+            event_id=event.id,
+            type=event.type,
+            at=datetime.fromisoformat(event.at),
+            token_id=token["id"] if isinstance(token, dict) else None,
+            data=_without_phone(event.data),
+        )
+        if isinstance(token, dict) and "phone" in token:
+            await _upsert_token(token, event.id)
+        if event.type.startswith("counter."):
+            await models.Counter.filter(
+                office_id=event.office, number=event.data["counter"]
+            ).update(state=event.data["state"])
+        if event.type == "day.rolled" and event.data.get("expired"):
+            await models.Token.filter(id__in=list(event.data["expired"])).update(
+                status="expired", completed_at=datetime.fromisoformat(event.at)
+            )
+        actor = event.data.get("actor")
+        if actor and actor.get("kind") in ("user", "apikey"):
+            await models.AuditLog.create(
+                office_id=event.office,
+                event_id=event.id,
+                at=datetime.fromisoformat(event.at),
+                actor_kind=actor["kind"],
+                actor_id=str(actor.get("id", "")),
+                actor_name=actor.get("name", ""),
+                role=actor.get("role", ""),
+                device=actor.get("device", ""),
+                action=event.type,
+                target=token["id"] if isinstance(token, dict) else str(
+                    event.data.get("counter", "")),
+                detail={k: v for k, v in event.data.items()
+                        if k in ("reason", "out_of_order", "counter", "to_service", "to_counter")},
+            )
+
+
+async def _upsert_token(raw: dict[str, Any], event_id: str) -> None:
+    fields = token_fields(raw, event_id)
+    row = await models.Token.get_or_none(id=raw["id"]).select_for_update()
+    if row is None:
+        await models.Token.create(id=raw["id"], **fields)
+    elif stream_id_key(event_id) > stream_id_key(row.last_event_id):
+        await models.Token.filter(id=raw["id"]).update(**fields)
+
+
+def _without_phone(data: dict[str, Any]) -> dict[str, Any]:
+    """The event log keeps history, not phone numbers: those live on the token row only."""
+    token = data.get("token")
+    if not isinstance(token, dict):
+        return data
+    return {**data, "token": {k: v for k, v in token.items() if k != "phone"}}

@@ -1,0 +1,191 @@
+"""Shared fixtures: real Redis servers, real databases, a real server on a loopback port.
+
+Redis: the embedded one always, and the one at SHEBA_TEST_REDIS_URL when set.
+SQL: SQLite always, and PostgreSQL at SHEBA_TEST_DATABASE_URL when set (a fresh database is
+created for the run and dropped after it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from redis.asyncio import Redis
+
+from server.queue.office import Office
+from server.queue.store import QueueStore
+from server.redis_server import EmbeddedRedis
+from server.store.offices import demo_office
+
+CI_REDIS = os.environ.get("SHEBA_TEST_REDIS_URL")
+CI_DATABASE = os.environ.get("SHEBA_TEST_DATABASE_URL")
+
+REDIS_PARAMS = ["embedded"] + (["ci"] if CI_REDIS else [])
+# Each backend pairs one Redis with one database, so both Redis servers and both databases
+# are exercised without running the whole suite four times.
+BACKEND_PARAMS = ["embedded-sqlite"] + (["ci-postgres"] if CI_REDIS and CI_DATABASE else [])
+
+
+@pytest.fixture(scope="session")
+def embedded_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedRedis]:
+    with EmbeddedRedis(tmp_path_factory.mktemp("redis"), appendonly=False) as server:
+        yield server
+
+
+def _redis_url(which: str, embedded: EmbeddedRedis) -> str:
+    return CI_REDIS if which == "ci" and CI_REDIS else embedded.url
+
+
+@pytest.fixture(scope="session", params=REDIS_PARAMS)
+def redis_url(request: pytest.FixtureRequest, embedded_redis: EmbeddedRedis) -> str:
+    return _redis_url(request.param, embedded_redis)
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+def office_config(**changes: object) -> Office:
+    """The demo office under a fresh slug, so tests never share live state."""
+    return replace(demo_office(), slug="t" + secrets.token_hex(5), **changes)
+
+
+async def _postgres_database() -> tuple[str, str]:
+    import asyncpg
+
+    assert CI_DATABASE
+    name = "sheba_test_" + secrets.token_hex(4)
+    conn = await asyncpg.connect(CI_DATABASE.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    base = CI_DATABASE.rsplit("/", 1)[0]
+    return name, f"{base}/{name}"
+
+
+async def _drop_postgres_database(name: str) -> None:
+    import asyncpg
+
+    assert CI_DATABASE
+    conn = await asyncpg.connect(CI_DATABASE.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+class LiveServer:
+    """A real uvicorn serving the app on a loopback port, in the test's event loop."""
+
+    def __init__(self, app: object, sock: socket.socket) -> None:
+        self.app = app
+        self.sock = sock
+        host, port = sock.getsockname()[:2]
+        self.url = f"http://{host}:{port}"
+        self.ws_url = f"ws://{host}:{port}"
+        config = uvicorn.Config(app, log_level="warning", ws_per_message_deflate=False)
+        self.server = uvicorn.Server(config)
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self.server.serve(sockets=[self.sock]))
+        # Connections wait in the listen backlog until start-up is done; one request is
+        # enough to know the app is serving.
+        async with httpx.AsyncClient(base_url=self.url, timeout=60) as client:
+            (await client.get("/healthz")).raise_for_status()
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        if self.task:
+            await self.task
+
+
+def bound_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(2048)
+    return sock
+
+
+@pytest.fixture(scope="session", params=BACKEND_PARAMS)
+async def backend(
+    request: pytest.FixtureRequest, embedded_redis: EmbeddedRedis,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[dict[str, str]]:
+    data_dir: Path = tmp_path_factory.mktemp("data")
+    if request.param == "ci-postgres":
+        name, db_url = await _postgres_database()
+        yield {"redis_url": _redis_url("ci", embedded_redis), "database_url": db_url,
+               "data_dir": str(data_dir)}
+        await _drop_postgres_database(name)
+    else:
+        yield {"redis_url": embedded_redis.url,
+               "database_url": f"sqlite://{data_dir / 'sheba.sqlite3'}",
+               "data_dir": str(data_dir)}
+
+
+@pytest.fixture(scope="session")
+async def live(backend: dict[str, str]) -> AsyncIterator[LiveServer]:
+    from server.app import create_app
+    from server.settings import Settings
+
+    sock = bound_socket()
+    settings = Settings(
+        redis_url=backend["redis_url"], database_url=backend["database_url"],
+        data_dir=Path(backend["data_dir"]), create_demo=False,
+        public_url="http://127.0.0.1:" + str(sock.getsockname()[1]), _env_file=None,
+    )
+    server = LiveServer(create_app(settings), sock)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def office(live: LiveServer) -> Office:
+    """A fresh office (demo data, new slug) installed in SQL and Redis."""
+    from server.store.offices import save_office
+
+    office = office_config()
+    await save_office(office)
+    await store_of(live).install_office(office)
+    return office
+
+
+def store_of(live: LiveServer) -> QueueStore:
+    return live.app.state.runtime["store"]  # type: ignore[attr-defined, no-any-return]
+
+
+@pytest.fixture
+async def keys(live: LiveServer, office: Office) -> dict[str, str]:
+    """One API key per device role, for the test's office."""
+    from server.api.auth import create_api_key
+
+    redis = store_of(live).redis
+    return {
+        role: await create_api_key(redis, office.slug, role)
+        for role in ("kiosk", "display", "counter", "admin")
+    }
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+async def client(live: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=live.url, timeout=30) as c:
+        yield c
