@@ -1,0 +1,1 @@
+"""SMS: segment arithmetic, the gateway seam and its drivers, and inbound reply helpers."""
