@@ -86,7 +86,7 @@ def graphemes(text: str) -> list[str]:
 
 
 def encoding(text: str) -> Encoding:
-    """ "gsm7" if every character is in the GSM 03.38 tables, else "ucs2"."""
+    """Which alphabet `text` travels in: "gsm7" if the GSM 03.38 tables hold it all, else "ucs2"."""
     if all(char in GSM7_BASIC or char in GSM7_EXTENSION for char in text):
         return "gsm7"
     return "ucs2"
