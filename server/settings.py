@@ -40,7 +40,15 @@ class Settings(BaseSettings):
     session_ttl_secs: int = 12 * 3600
     cookie_secure: bool = False
     printer_uri: str = "capture://var/tickets"
+    # console | http:NAME_OR_PATH | email:DOMAIN (see server/hardware/sms/gateway.py)
     sms_gateway: str = "console"
+    # Longer texts are cut at a letter boundary with an ellipsis: each part is billed.
+    sms_max_parts: int = 3
+    # HMAC-SHA256 key the SMS gateway signs inbound replies with; unset, none are accepted.
+    sms_webhook_secret: str | None = Field(default=None, repr=False)
+    # smtp://user:pass@host:587?starttls=1 or smtps://user:pass@host; unset, no e-mail.
+    smtp_url: str | None = Field(default=None, repr=False)
+    smtp_from: str | None = None
 
     def data_path(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)

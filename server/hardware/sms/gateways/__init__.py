@@ -1,0 +1,1 @@
+"""Shipped HTTP SMS gateway configs (TOML); a package so that they install with the code."""
