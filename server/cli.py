@@ -93,9 +93,11 @@ def user_add(args: argparse.Namespace, settings: Settings) -> int:
         await models.StaffUser.update_or_create(
             username=args.name,
             defaults={
-                "password_hash": hash_password(password), "role": args.role,
+                "password_hash": hash_password(password),
+                "role": args.role,
                 "office_id": args.office or settings.default_office,
-                "official_slug": args.official, "display_name": args.display_name or args.name,
+                "official_slug": args.official,
+                "display_name": args.display_name or args.name,
             },
         )
 
@@ -110,8 +112,11 @@ def apikey_create(args: argparse.Namespace, settings: Settings) -> int:
     from server.api.auth import create_api_key
 
     async def work() -> str:
-        redis = Redis.from_url(settings.redis_url, decode_responses=True) if (
-            settings.redis_url) else None
+        redis = (
+            Redis.from_url(settings.redis_url, decode_responses=True)
+            if (settings.redis_url)
+            else None
+        )
         try:
             return await create_api_key(
                 redis, args.office or settings.default_office, args.role, args.label
@@ -140,7 +145,8 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 
     ok = True
     raqm = features.check("raqm")
-    print(f"Bengali text shaping (raqm/fribidi): {'ok' if raqm else 'MISSING: apt-get install libfribidi0'}")
+    shaping = "ok" if raqm else "MISSING: apt-get install libfribidi0"
+    print(f"Bengali text shaping (raqm/fribidi): {shaping}")
     ok &= bool(raqm)
 
     async def db() -> None:

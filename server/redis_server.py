@@ -70,22 +70,31 @@ class EmbeddedRedis:
         self.socket.unlink(missing_ok=True)
         args = [
             self.binary,
-            "--port", "0",
-            "--unixsocket", str(self.socket),
-            "--unixsocketperm", "700",
-            "--dir", str(self.dir),
-            "--save", "",
-            "--appendonly", "yes" if self.appendonly else "no",
-            "--appendfsync", "everysec",
-            "--logfile", "",
-            "--daemonize", "no",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.dir),
+            "--save",
+            "",
+            "--appendonly",
+            "yes" if self.appendonly else "no",
+            "--appendfsync",
+            "everysec",
+            "--logfile",
+            "",
+            "--daemonize",
+            "no",
         ]
         self.process = subprocess.Popen(
             args,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - nothing else runs between fork/exec
+            preexec_fn=_die_with_parent,
             start_new_session=True,
         )
         assert self.process.stdout is not None

@@ -46,7 +46,12 @@ def _redis_url(which: str, embedded: EmbeddedRedis) -> str:
 
 @pytest.fixture(scope="session", params=REDIS_PARAMS)
 def redis_url(request: pytest.FixtureRequest, embedded_redis: EmbeddedRedis) -> str:
-    return _redis_url(request.param, embedded_redis)
+    """Logical database 1: store-level tests keep out of the way of the live server's
+    consumers, which read every office they find in database 0."""
+    url = _redis_url(request.param, embedded_redis)
+    if url.startswith("unix://"):
+        return url + "?db=1"
+    return url.rsplit("/", 1)[0] + "/1" if url.count("/") > 2 else url + "/1"
 
 
 @pytest.fixture
@@ -122,31 +127,45 @@ def bound_socket() -> socket.socket:
 
 @pytest.fixture(scope="session", params=BACKEND_PARAMS)
 async def backend(
-    request: pytest.FixtureRequest, embedded_redis: EmbeddedRedis,
+    request: pytest.FixtureRequest,
+    embedded_redis: EmbeddedRedis,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[dict[str, str]]:
     data_dir: Path = tmp_path_factory.mktemp("data")
     if request.param == "ci-postgres":
         name, db_url = await _postgres_database()
-        yield {"redis_url": _redis_url("ci", embedded_redis), "database_url": db_url,
-               "data_dir": str(data_dir)}
+        yield {
+            "redis_url": _redis_url("ci", embedded_redis),
+            "database_url": db_url,
+            "data_dir": str(data_dir),
+        }
         await _drop_postgres_database(name)
     else:
-        yield {"redis_url": embedded_redis.url,
-               "database_url": f"sqlite://{data_dir / 'sheba.sqlite3'}",
-               "data_dir": str(data_dir)}
+        yield {
+            "redis_url": embedded_redis.url,
+            "database_url": f"sqlite://{data_dir / 'sheba.sqlite3'}",
+            "data_dir": str(data_dir),
+        }
 
 
 @pytest.fixture(scope="session")
 async def live(backend: dict[str, str]) -> AsyncIterator[LiveServer]:
+    # Tortoise caches INSERT statements per connection name for the life of the process; a
+    # second backend in the same run (SQLite, then PostgreSQL) must not reuse the first's SQL.
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
     from server.app import create_app
     from server.settings import Settings
 
+    EXECUTOR_CACHE.clear()
     sock = bound_socket()
     settings = Settings(
-        redis_url=backend["redis_url"], database_url=backend["database_url"],
-        data_dir=Path(backend["data_dir"]), create_demo=False,
-        public_url="http://127.0.0.1:" + str(sock.getsockname()[1]), _env_file=None,
+        redis_url=backend["redis_url"],
+        database_url=backend["database_url"],
+        data_dir=Path(backend["data_dir"]),
+        create_demo=False,
+        public_url="http://127.0.0.1:" + str(sock.getsockname()[1]),
+        _env_file=None,
     )
     server = LiveServer(create_app(settings), sock)
     await server.start()

@@ -93,13 +93,16 @@ class Sessions:
             raise ShebaError("bad_credentials") from None
         await self.redis.delete(fail_key)
         actor = Actor(
-            "user", str(user.id), user.role, user.office_id, user.display_name or user.username,
-            user.official_slug, device[:200],
+            "user",
+            str(user.id),
+            user.role,
+            user.office_id,
+            user.display_name or user.username,
+            user.official_slug,
+            device[:200],
         )
         session_id = secrets.token_urlsafe(24)
-        await self.redis.set(
-            keys.session(session_id), json.dumps(asdict(actor)), ex=self.ttl_secs
-        )
+        await self.redis.set(keys.session(session_id), json.dumps(asdict(actor)), ex=self.ttl_secs)
         return self.signer.dumps(session_id), actor
 
     async def logout(self, cookie: str | None) -> None:
@@ -135,8 +138,10 @@ class Sessions:
 
 def _actor(raw: str, conn: HTTPConnection) -> Actor:
     fields = json.loads(raw)
-    fields["device"] = fields.get("device") or conn.headers.get("x-sheba-device", "")[:200] or (
-        conn.headers.get("user-agent", "")[:200]
+    fields["device"] = (
+        fields.get("device")
+        or conn.headers.get("x-sheba-device", "")[:200]
+        or (conn.headers.get("user-agent", "")[:200])
     )
     return Actor(**fields)
 

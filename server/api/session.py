@@ -17,14 +17,24 @@ async def login(request: Request) -> Response:
     password = text_field(body, "password", max_len=200)
     device = request.headers.get("x-sheba-device") or request.headers.get("user-agent", "")
     cookie, actor = await request.state.sessions.login(username, password, device)
-    response = json_response({
-        "username": username, "name": actor.name, "role": actor.role,
-        "office": actor.office, "official": actor.official,
-    })
+    response = json_response(
+        {
+            "username": username,
+            "name": actor.name,
+            "role": actor.role,
+            "office": actor.office,
+            "official": actor.official,
+        }
+    )
     settings = request.state.settings
     response.set_cookie(
-        SESSION_COOKIE, cookie, max_age=settings.session_ttl_secs, httponly=True,
-        samesite="strict", secure=settings.cookie_secure, path="/",
+        SESSION_COOKIE,
+        cookie,
+        max_age=settings.session_ttl_secs,
+        httponly=True,
+        samesite="strict",
+        secure=settings.cookie_secure,
+        path="/",
     )
     return response
 
@@ -40,8 +50,15 @@ async def whoami(request: Request) -> Response:
     actor = await request.state.sessions.actor(request)
     if actor is None:
         raise ShebaError("unauthorized")
-    return json_response({"name": actor.name, "role": actor.role, "office": actor.office,
-                          "official": actor.official, "kind": actor.kind})
+    return json_response(
+        {
+            "name": actor.name,
+            "role": actor.role,
+            "office": actor.office,
+            "official": actor.official,
+            "kind": actor.kind,
+        }
+    )
 
 
 routes = [

@@ -86,7 +86,11 @@ async def token_action(request: Request) -> Response:
 
 
 async def _dispatch(
-    store: QueueStore, office: str, token_id: str, action: str, body: dict[str, Any],
+    store: QueueStore,
+    office: str,
+    token_id: str,
+    action: str,
+    body: dict[str, Any],
     actor: Actor,
 ) -> CommandResult:
     if action in domain.TRANSITIONS:
@@ -134,30 +138,46 @@ async def get_office(request: Request) -> Response:
 
     now = store.clock.now()
     waiting = await store.queue_lengths(office.slug)
-    return json_response({
-        "slug": office.slug,
-        "name_bn": office.name_bn,
-        "name_en": office.name_en,
-        "policy": office.policy,
-        "services": [
-            {
-                "code": s.code, "prefix_bn": s.prefix_bn, "name_bn": s.name_bn,
-                "name_en": s.name_en, "kind": s.kind, "section_bn": s.section_bn,
-                "section_en": s.section_en, "open": hours.is_open(office, s, now),
-                "waiting": waiting.get(s.code, 0), "max_time_bn": s.max_time_bn,
-                "max_time_en": s.max_time_en, "documents_bn": list(s.documents_bn),
-                "documents_en": list(s.documents_en), "fee_bn": s.fee_bn, "fee_en": s.fee_en,
-                "icon": s.icon,
-            }
-            for s in office.services.values()
-        ],
-        "counters": await store.counters(office.slug),
-        "officials": [
-            {"slug": o.slug, "name_bn": o.name_bn, "name_en": o.name_en,
-             "title_bn": o.title_bn, "title_en": o.title_en}
-            for o in office.officials.values()
-        ],
-    })
+    return json_response(
+        {
+            "slug": office.slug,
+            "name_bn": office.name_bn,
+            "name_en": office.name_en,
+            "policy": office.policy,
+            "services": [
+                {
+                    "code": s.code,
+                    "prefix_bn": s.prefix_bn,
+                    "name_bn": s.name_bn,
+                    "name_en": s.name_en,
+                    "kind": s.kind,
+                    "section_bn": s.section_bn,
+                    "section_en": s.section_en,
+                    "open": hours.is_open(office, s, now),
+                    "waiting": waiting.get(s.code, 0),
+                    "max_time_bn": s.max_time_bn,
+                    "max_time_en": s.max_time_en,
+                    "documents_bn": list(s.documents_bn),
+                    "documents_en": list(s.documents_en),
+                    "fee_bn": s.fee_bn,
+                    "fee_en": s.fee_en,
+                    "icon": s.icon,
+                }
+                for s in office.services.values()
+            ],
+            "counters": await store.counters(office.slug),
+            "officials": [
+                {
+                    "slug": o.slug,
+                    "name_bn": o.name_bn,
+                    "name_en": o.name_en,
+                    "title_bn": o.title_bn,
+                    "title_en": o.title_en,
+                }
+                for o in office.officials.values()
+            ],
+        }
+    )
 
 
 routes = [

@@ -34,8 +34,12 @@ async def ensure_demo() -> DemoCredentials | None:
     async def user(username: str, role: str, name: str, official: str | None = None) -> None:
         password = secrets.token_urlsafe(9)
         await models.StaffUser.create(
-            username=username, display_name=name, password_hash=hash_password(password),
-            role=role, office_id=office.slug, official_slug=official,
+            username=username,
+            display_name=name,
+            password_hash=hash_password(password),
+            role=role,
+            office_id=office.slug,
+            official_slug=official,
         )
         creds.users.append((username, password, role))
 

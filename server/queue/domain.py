@@ -46,6 +46,7 @@ TOKEN_ACTIONS = frozenset(TRANSITIONS) | {
 COUNTER_STATES = {"open": "counter.opened", "pause": "counter.paused", "close": "counter.closed"}
 COUNTER_STATE_NAMES = {"open": "open", "pause": "paused", "close": "closed"}
 
+
 def display_code(prefix: str, number: int) -> str:
     """`A-023`: the number printed on paper and shown on screens."""
     return f"{prefix}-{number:03d}"

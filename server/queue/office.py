@@ -136,11 +136,7 @@ class Office:
                 for c in _items(raw.get("counters", []))
             }
             officials = {o["slug"]: Official(**o) for o in _items(raw.get("officials", []))}
-            rules = {
-                k: v
-                for k, v in raw.items()
-                if k not in ("services", "counters", "officials")
-            }
+            rules = {k: v for k, v in raw.items() if k not in ("services", "counters", "officials")}
             rules["working_days"] = tuple(rules.get("working_days", DEFAULT_WORKING_DAYS))
             rules["holidays"] = tuple(str(d) for d in rules.get("holidays", ()))
             office = cls(**rules, services=services, counters=counters, officials=officials)

@@ -61,8 +61,13 @@ class Actor:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"kind": self.kind, "id": self.id, "role": self.role, "name": self.name,
-             "device": self.device},
+            {
+                "kind": self.kind,
+                "id": self.id,
+                "role": self.role,
+                "name": self.name,
+                "device": self.device,
+            },
             ensure_ascii=False,
         )
 
@@ -104,8 +109,11 @@ class QueueStore:
         for counter in office.counters.values():
             ck = keys.counter(office.slug, counter.number)
             pipe.hset(ck, "services", ",".join(counter.services))
-            pipe.hsetnx(ck, "state", domain.COUNTER_STATE_NAMES.get(
-                counter.initial_state, counter.initial_state))
+            pipe.hsetnx(
+                ck,
+                "state",
+                domain.COUNTER_STATE_NAMES.get(counter.initial_state, counter.initial_state),
+            )
             pipe.hsetnx(ck, "token", "")
         await pipe.execute()
         self._configs[office.slug] = (time.monotonic(), office)
@@ -157,7 +165,9 @@ class QueueStore:
         await self.roll_day(office, now)
         result = await self._run(office, name, args, actor, now)
         return CommandResult(
-            result.pop("event_type", None), result.pop("event_id", None), result,
+            result.pop("event_type", None),
+            result.pop("event_id", None),
+            result,
             replay=bool(result.get("replay")),
         )
 
@@ -227,39 +237,61 @@ class QueueStore:
         )
 
     async def call(
-        self, slug: str, counter: int, *, token_id: str = "", reason: str = "",
+        self,
+        slug: str,
+        counter: int,
+        *,
+        token_id: str = "",
+        reason: str = "",
         actor: Actor | None = None,
     ) -> CommandResult:
         office = await self.office(slug)
         office.counter(counter)
         return await self._command(slug, "call", [counter, token_id, reason], actor)
 
-    async def recall(self, slug: str, token_id: str, *, actor: Actor | None = None) -> CommandResult:
+    async def recall(
+        self, slug: str, token_id: str, *, actor: Actor | None = None
+    ) -> CommandResult:
         office = await self.office(slug)
         return await self._command(slug, "recall", [token_id, office.recall_limit], actor)
 
     async def transition(
-        self, slug: str, token_id: str, action: str, *, outcome: str = "",
+        self,
+        slug: str,
+        token_id: str,
+        action: str,
+        *,
+        outcome: str = "",
         actor: Actor | None = None,
     ) -> CommandResult:
         allowed, to, event_type = domain.TRANSITIONS[action]
         return await self._command(
-            slug, "transition", [token_id, ",".join(sorted(allowed)), to, event_type, outcome],
+            slug,
+            "transition",
+            [token_id, ",".join(sorted(allowed)), to, event_type, outcome],
             actor,
         )
 
-    async def unpark(self, slug: str, token_id: str, *, actor: Actor | None = None) -> CommandResult:
+    async def unpark(
+        self, slug: str, token_id: str, *, actor: Actor | None = None
+    ) -> CommandResult:
         return await self._command(slug, "unpark", [token_id], actor)
 
     async def transfer(
-        self, slug: str, token_id: str, *, service: str | None = None,
-        counter: int | None = None, actor: Actor | None = None,
+        self,
+        slug: str,
+        token_id: str,
+        *,
+        service: str | None = None,
+        counter: int | None = None,
+        actor: Actor | None = None,
     ) -> CommandResult:
         office = await self.office(slug)
         to_service = office.service(service).code if service is not None else ""
         to_counter = str(office.counter(counter).number) if counter is not None else ""
-        serving = ",".join(str(c) for c in office.counters_serving(to_service)) if to_service \
-            else ""
+        serving = (
+            ",".join(str(c) for c in office.counters_serving(to_service)) if to_service else ""
+        )
         return await self._command(
             slug, "transfer", [token_id, to_service, to_counter, office.policy, serving], actor
         )
@@ -312,10 +344,14 @@ class QueueStore:
             return None, None
         office = await self.office(raw["office"])
         if raw.get("pinned") == "1" or (office.policy == "assigned" and raw.get("counter")):
-            rank = await self.redis.zrank(keys.counter_queue(office.slug, raw["counter"]), raw["id"])
+            rank = await self.redis.zrank(
+                keys.counter_queue(office.slug, raw["counter"]), raw["id"]
+            )
             serving = 1
         else:
-            rank = await self.redis.zrank(keys.service_queue(office.slug, raw["service"]), raw["id"])
+            rank = await self.redis.zrank(
+                keys.service_queue(office.slug, raw["service"]), raw["id"]
+            )
             serving = await self._open_counters(office, raw["service"])
         if rank is None:
             return None, None
@@ -334,7 +370,9 @@ class QueueStore:
         states = await pipe.execute()
         return sum(1 for s in states if s == "open") or 1
 
-    async def token_view(self, raw: dict[str, str], *, reveal_phone: bool = False) -> dict[str, Any]:
+    async def token_view(
+        self, raw: dict[str, str], *, reveal_phone: bool = False
+    ) -> dict[str, Any]:
         position, eta = await self.position(raw)
         return domain.public_token(
             raw, self.tz, position=position, eta=eta, reveal_phone=reveal_phone

@@ -133,8 +133,9 @@ class GroupConsumer:
         except Exception:
             failures = self._failures.get(event.id, 0) + 1
             self._failures[event.id] = failures
-            log.exception("%s: handling %s %s failed (%d)", self.group, event.type, event.id,
-                          failures)
+            log.exception(
+                "%s: handling %s %s failed (%d)", self.group, event.type, event.id, failures
+            )
             if failures < MAX_DELIVERIES:
                 await asyncio.sleep(min(2**failures * 0.1, 5))
                 return

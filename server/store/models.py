@@ -121,7 +121,7 @@ class Token(Model):
 
     class Meta:
         table = "token"
-        indexes = (("office", "day", "status"),)
+        indexes = (("office_id", "day", "status"),)
 
 
 class EventLog(Model):

@@ -77,6 +77,4 @@ async def save_office(office: Office) -> None:
 
 async def load_offices() -> list[tuple[Office, int]]:
     """Every office with its epoch."""
-    return [
-        (Office.from_dict(row.config), row.epoch) for row in await models.Office.all()
-    ]
+    return [(Office.from_dict(row.config), row.epoch) for row in await models.Office.all()]

@@ -81,10 +81,14 @@ async def persist(event: Event) -> None:
                 role=actor.get("role", ""),
                 device=actor.get("device", ""),
                 action=event.type,
-                target=token["id"] if isinstance(token, dict) else str(
-                    event.data.get("counter", "")),
-                detail={k: v for k, v in event.data.items()
-                        if k in ("reason", "out_of_order", "counter", "to_service", "to_counter")},
+                target=token["id"]
+                if isinstance(token, dict)
+                else str(event.data.get("counter", "")),
+                detail={
+                    k: v
+                    for k, v in event.data.items()
+                    if k in ("reason", "out_of_order", "counter", "to_service", "to_counter")
+                },
             )
 
 

@@ -30,8 +30,12 @@ async def install_offices(store: QueueStore) -> list[str]:
         if has_history:
             await models.Office.filter(slug=office.slug).update(epoch=new_epoch)
             count = await rebuild_day(store, office)
-            log.warning("Redis had no live state for %s: rebuilt %d tokens, epoch %d",
-                        office.slug, count, new_epoch)
+            log.warning(
+                "Redis had no live state for %s: rebuilt %d tokens, epoch %d",
+                office.slug,
+                count,
+                new_epoch,
+            )
     return slugs
 
 
@@ -57,15 +61,32 @@ async def rebuild_day(store: QueueStore, office: Office) -> int:
             pipe.hincrby(stats, "priority", 1)
         if t.status not in domain.LIVE_STATUSES:
             continue
-        pipe.hset(keys.token(slug, t.id), mapping={
-            "id": t.id, "office": slug, "service": t.service, "number": t.number,
-            "prefix": t.prefix, "prefix_bn": t.prefix_bn, "day": t.day.isoformat(),
-            "status": t.status, "phone": t.phone, "priority": "1" if t.priority else "0",
-            "counter": t.counter or "", "pinned": "1" if t.pinned else "0",
-            "issued_ms": _ms(t.issued_at), "score": t.score, "order": t.score % 1_000_000_000, "recalls": t.recalls,
-            "lang": t.lang, "transfers": t.transfers, "called_ms": _ms(t.called_at),
-            "served_ms": _ms(t.served_at), "outcome": t.outcome,
-        })
+        pipe.hset(
+            keys.token(slug, t.id),
+            mapping={
+                "id": t.id,
+                "office": slug,
+                "service": t.service,
+                "number": t.number,
+                "prefix": t.prefix,
+                "prefix_bn": t.prefix_bn,
+                "day": t.day.isoformat(),
+                "status": t.status,
+                "phone": t.phone,
+                "priority": "1" if t.priority else "0",
+                "counter": t.counter or "",
+                "pinned": "1" if t.pinned else "0",
+                "issued_ms": _ms(t.issued_at),
+                "score": t.score,
+                "order": t.score % 1_000_000_000,
+                "recalls": t.recalls,
+                "lang": t.lang,
+                "transfers": t.transfers,
+                "called_ms": _ms(t.called_at),
+                "served_ms": _ms(t.served_at),
+                "outcome": t.outcome,
+            },
+        )
         if t.status == domain.WAITING:
             if t.pinned and t.counter:
                 pipe.zadd(keys.counter_queue(slug, t.counter), {t.id: t.score})

@@ -24,12 +24,12 @@ def eight_counter_office():  # type: ignore[no-untyped-def]
 
     services = "ABCDEFG"
     counters = {
-        n: Counter(n, f"কাউন্টার {n}", f"Counter {n}",
-                   tuple(services[(n + k) % 7] for k in range(3)))
+        n: Counter(n, f"কাউন্টার {n}", f"Counter {n}", tuple(services[(n + k) % 7] for k in range(3)))
         for n in range(1, 9)
     }
-    return office_config(policy="pooled", phone_daily_limit=0, priority_share=0.05,
-                         counters=counters)
+    return office_config(
+        policy="pooled", phone_daily_limit=0, priority_share=0.05, counters=counters
+    )
 
 
 async def test_eight_counters_call_a_thousand_tokens_exactly_once_in_fifo_order(
@@ -69,7 +69,9 @@ async def test_eight_counters_call_a_thousand_tokens_exactly_once_in_fifo_order(
     # priority class, that is exactly the order of issue.
     for (service, priority), tokens in issued.items():
         in_call_order = [
-            t["id"] for t in called if t["service"] == service and (t["priority"] == "1") == priority
+            t["id"]
+            for t in called
+            if t["service"] == service and (t["priority"] == "1") == priority
         ]
         assert in_call_order == tokens, (service, priority)
     assert any(priority for _, priority in issued), "no priority tokens were exercised"
@@ -85,8 +87,11 @@ async def test_call_next_is_atomic_under_concurrency_on_one_counter_pair(redis: 
     results = await asyncio.gather(
         *(store.call(office.slug, n) for n in [2, 3] * 50), return_exceptions=True
     )
-    called = [r.data["token"]["id"] for r in results if not isinstance(r, Exception)
-              and not r.data.get("empty")]
+    called = [
+        r.data["token"]["id"]
+        for r in results
+        if not isinstance(r, Exception) and not r.data.get("empty")
+    ]
     refused = [r for r in results if isinstance(r, ShebaError)]
     # Each counter holds one citizen until it completes: one call each succeeds.
     assert len(called) == 2 and len(set(called)) == 2
@@ -262,7 +267,9 @@ async def test_token_lifecycle_state_machine(redis_url: str) -> None:
             run_state_machine_as_test,
             TokenLifecycle,
             settings=settings(
-                max_examples=25, stateful_step_count=30, deadline=None,
+                max_examples=25,
+                stateful_step_count=30,
+                deadline=None,
                 suppress_health_check=list(HealthCheck),
             ),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -10,8 +12,14 @@ from server.store import models
 from tests.conftest import LiveServer, bearer, store_of
 
 
-async def issue(client: httpx.AsyncClient, office: Office, key: str, service: str = "B",
-                phone: str = "01712345678", **headers: str) -> httpx.Response:
+async def issue(
+    client: httpx.AsyncClient,
+    office: Office,
+    key: str,
+    service: str = "B",
+    phone: str = "01712345678",
+    **headers: str,
+) -> httpx.Response:
     return await client.post(
         f"/api/v1/offices/{office.slug}/tokens",
         json={"service": service, "phone": phone},
@@ -42,21 +50,30 @@ async def test_issue_call_complete_lands_in_sql_history(
 
     done = await client.post(
         f"/api/v1/offices/{office.slug}/tokens/{token['id']}/complete",
-        json={"outcome": "application received"}, headers=bearer(keys["counter"]),
+        json={"outcome": "application received"},
+        headers=bearer(keys["counter"]),
     )
     assert done.status_code == 200
     assert done.json()["status"] == "completed"
 
     events = await store_of(live).redis.xrange(f"sheba:{{{office.slug}}}:events")
-    await live.app.state.runtime["persister"].processed(office.slug, events[-1][0])
+    persister = live.app.state.runtime["persister"]
+    await asyncio.wait_for(persister.processed(office.slug, events[-1][0]), 30)
     row = await models.Token.get(id=token["id"])
     assert (row.status, row.counter, row.phone, row.outcome) == (
-        "completed", 2, "+8801712345678", "application received")
+        "completed",
+        2,
+        "+8801712345678",
+        "application received",
+    )
     history = await models.EventLog.filter(token_id=token["id"]).order_by("id")
     assert [e.type for e in history] == ["token.issued", "token.called", "token.completed"]
     audit = await models.AuditLog.filter(office_id=office.slug).order_by("id")
     assert [(a.role, a.action) for a in audit] == [
-        ("kiosk", "token.issued"), ("counter", "token.called"), ("counter", "token.completed")]
+        ("kiosk", "token.issued"),
+        ("counter", "token.called"),
+        ("counter", "token.completed"),
+    ]
 
 
 async def test_same_idempotency_key_returns_the_same_token(
@@ -90,8 +107,13 @@ async def test_call_next_with_nobody_waiting_is_204(
     ],
 )
 async def test_bad_input_is_refused_in_both_languages_and_changes_nothing(
-    live: LiveServer, client: httpx.AsyncClient, office: Office, keys: dict[str, str],
-    body: object, status: int, code: str,
+    live: LiveServer,
+    client: httpx.AsyncClient,
+    office: Office,
+    keys: dict[str, str],
+    body: object,
+    status: int,
+    code: str,
 ) -> None:
     stream = f"sheba:{{{office.slug}}}:events"
     before = await store_of(live).redis.xlen(stream)
@@ -151,8 +173,9 @@ async def test_paused_counter_cannot_call(
     assert refused.status_code == 409
     assert refused.json()["error"]["counter_state"] == "paused"
     assert (await client.post(f"{base}/open", headers=bearer(keys["counter"]))).status_code == 200
-    assert (await client.post(f"{base}/call-next", headers=bearer(keys["counter"]))).status_code \
-        == 200
+    assert (
+        await client.post(f"{base}/call-next", headers=bearer(keys["counter"]))
+    ).status_code == 200
 
 
 async def test_roles_and_offices_are_enforced(
@@ -186,7 +209,8 @@ async def test_transfer_keeps_place_by_issue_time(
     later = (await issue(client, office, keys["kiosk"], "C", "01722222222")).json()
     moved = await client.post(
         f"/api/v1/offices/{office.slug}/tokens/{early['id']}/transfer",
-        json={"service": "C"}, headers=bearer(keys["counter"]),
+        json={"service": "C"},
+        headers=bearer(keys["counter"]),
     )
     assert moved.status_code == 200
     assert moved.json()["service"] == "C" and moved.json()["display"] == "B-001"
@@ -204,7 +228,9 @@ async def test_login_logout_and_lockout(
 
     username = "clerk-" + office.slug
     await models.StaffUser.create(
-        username=username, password_hash=hash_password("correct horse"), role="counter",
+        username=username,
+        password_hash=hash_password("correct horse"),
+        role="counter",
         office_id=office.slug,
     )
     bad = await client.post("/api/v1/auth/login", json={"username": username, "password": "x"})

@@ -24,8 +24,20 @@ def test_accepted_forms_normalise_to_e164(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "   ", "0171234567", "017123456789", "01212345678", "02712345678", "+8811712345678",
-     "abc", "০১৭১২৩৪৫৬৭x", None, 1712345678, "+880-0171-2345678"],
+    [
+        "",
+        "   ",
+        "0171234567",
+        "017123456789",
+        "01212345678",
+        "02712345678",
+        "+8811712345678",
+        "abc",
+        "০১৭১২৩৪৫৬৭x",
+        None,
+        1712345678,
+        "+880-0171-2345678",
+    ],
 )
 def test_anything_else_is_refused_in_both_languages(raw: object) -> None:
     with pytest.raises(ShebaError) as caught:

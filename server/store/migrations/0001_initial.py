@@ -1,10 +1,11 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
+
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
-from tortoise import fields
 from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -156,7 +157,7 @@ class Migration(migrations.Migration):
                 ('completed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('last_event_id', fields.CharField(max_length=32)),
             ],
-            options={'table': 'token', 'app': 'models', 'indexes': [Index(fields=['office', 'day', 'status'])], 'pk_attr': 'id'},
+            options={'table': 'token', 'app': 'models', 'indexes': [Index(fields=['office_id', 'day', 'status'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]
