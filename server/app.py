@@ -28,6 +28,7 @@ from server.settings import Settings
 from server.store import persister
 from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices
+from server.web import pages
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield state
 
     return Starlette(
-        routes=[Route("/healthz", healthz), *tokens.routes, *session.routes],
+        routes=[
+            Route("/healthz", healthz),
+            *tokens.routes,
+            *session.routes,
+            *pages.routes,
+        ],
         lifespan=lifespan,
         exception_handlers={
             ShebaError: sheba_error,

@@ -1,0 +1,1 @@
+"""Pages: Jinja2 shells around vanilla ES modules, one per role."""
