@@ -27,7 +27,7 @@ from server.redis_server import EmbeddedRedis
 from server.settings import Settings
 from server.store import persister
 from server.store.db import MODELS, run_migrations
-from server.store.recovery import install_offices
+from server.store.recovery import install_offices, keep_offices_installed
 from server.web import pages
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await install_offices(store)
             await sync_api_keys(redis)
             consumer = GroupConsumer(redis_url, persister.GROUP, persister.persist)
-            task = asyncio.create_task(consumer.run(), name="persister")
-            stack.push_async_callback(_cancel, task)
+            for task in (
+                asyncio.create_task(consumer.run(), name="persister"),
+                asyncio.create_task(keep_offices_installed(store), name="office-keeper"),
+            ):
+                stack.push_async_callback(_cancel, task)
             state = State(
                 settings=settings,
                 redis=redis,

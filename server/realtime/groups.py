@@ -49,12 +49,14 @@ class GroupConsumer:
         *,
         start_id: str = "0",
         name: str | None = None,
+        claim_idle_ms: int = CLAIM_IDLE_MS,
     ) -> None:
         self.redis = Redis.from_url(redis_url, decode_responses=True, socket_timeout=None)
         self.group = group
         self.handler = handler
         self.start_id = start_id
         self.name = name or consumer_name()
+        self.claim_idle_ms = claim_idle_ms
         self._known: set[str] = set()
         self._failures: dict[str, int] = {}
         self._done: dict[str, tuple[int, int]] = {}
@@ -65,6 +67,12 @@ class GroupConsumer:
             while True:
                 try:
                     await self._once()
+                except ResponseError as exc:
+                    if "NOGROUP" not in str(exc):
+                        raise
+                    # Redis lost the stream (restarted empty): make the groups again.
+                    log.warning("%s: consumer group vanished; recreating", self.group)
+                    self._known.clear()
                 except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                     log.warning("%s: Redis unavailable (%s); retrying", self.group, exc)
                     await asyncio.sleep(1)
@@ -118,7 +126,7 @@ class GroupConsumer:
     async def _claim(self, office: str) -> int:
         stream = keys.events(office)
         _, entries, *_ = await self.redis.xautoclaim(
-            stream, self.group, self.name, min_idle_time=CLAIM_IDLE_MS, count=BATCH
+            stream, self.group, self.name, min_idle_time=self.claim_idle_ms, count=BATCH
         )
         for entry_id, fields in entries:
             if fields is not None:

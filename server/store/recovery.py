@@ -6,6 +6,7 @@ The first process to find an office without an epoch in Redis wins the right to 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
@@ -37,6 +38,27 @@ async def install_offices(store: QueueStore) -> list[str]:
                 new_epoch,
             )
     return slugs
+
+
+# How often a running process checks that Redis still holds every office (a Redis restarted
+# without persistence comes back empty; the day is then rebuilt from SQL without a restart).
+KEEPER_INTERVAL_SECS = 5.0
+
+
+async def keep_offices_installed(store: QueueStore) -> None:
+    while True:
+        await asyncio.sleep(KEEPER_INTERVAL_SECS)
+        try:
+            slugs = await store.office_slugs()
+            missing = [
+                o.slug for o, _ in await load_offices()
+                if o.slug not in slugs or not await store.redis.exists(keys.epoch(o.slug))
+            ]
+            if missing:
+                log.warning("Redis lost offices %s; reinstalling", missing)
+                await install_offices(store)
+        except Exception:
+            log.exception("checking Redis for lost offices failed")
 
 
 def _ms(moment: datetime | None) -> str:
