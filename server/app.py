@@ -77,11 +77,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
             await install_offices(store)
             await sync_api_keys(redis)
-            consumer = GroupConsumer(redis_url, persister.GROUP, persister.persist)
-            for task in (
-                asyncio.create_task(consumer.run(), name="persister"),
-                asyncio.create_task(keep_offices_installed(store), name="office-keeper"),
-            ):
+            consumer = GroupConsumer(
+                redis_url, persister.GROUP, persister.persist, batch_handler=persister.persist_many
+            )
+            tasks = [asyncio.create_task(keep_offices_installed(store), name="office-keeper")]
+            if settings.run_consumers:
+                tasks.append(asyncio.create_task(consumer.run(), name="persister"))
+            for task in tasks:
                 stack.push_async_callback(_cancel, task)
             state = State(
                 settings=settings,

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     default_office: str = "magura"
     create_demo: bool = True
     auto_migrate: bool = True
+    # Consumers (persister, notifier, spooler) run in every server process unless switched
+    # off here, e.g. to run them in a process of their own.
+    run_consumers: bool = True
     # How long live events stay in the stream: a whole business day and more, so a screen
     # that was offline all day can still resume instead of reloading.
     stream_retention_secs: int = 36 * 3600

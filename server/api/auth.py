@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from dataclasses import asdict
 
 from argon2 import PasswordHasher
@@ -67,6 +68,11 @@ async def create_api_key(redis: Redis | None, office: str, role: str, label: str
     return key
 
 
+# A device's key is looked up in Redis at most this often per process: kiosks send one on
+# every request, and a revoked key stops working within this time.
+KEY_CACHE_SECS = 10.0
+
+
 class Sessions:
     """Sessions live in Redis (so logout is real and every worker agrees) behind a signed id."""
 
@@ -74,6 +80,20 @@ class Sessions:
         self.redis = redis
         self.signer = URLSafeSerializer(secret, salt="sheba-session")
         self.ttl_secs = ttl_secs
+        self._keys: dict[str, tuple[float, str]] = {}
+
+    async def _api_key(self, key: str) -> str | None:
+        digest = key_digest(key)
+        cached = self._keys.get(digest)
+        now = time.monotonic()
+        if cached and now - cached[0] < KEY_CACHE_SECS:
+            return cached[1]
+        raw = await self.redis.get(keys.api_key(digest))
+        if raw is not None:
+            if len(self._keys) > 1000:
+                self._keys.clear()
+            self._keys[digest] = (now, raw)
+        return raw
 
     async def login(self, username: str, password: str, device: str) -> tuple[str, Actor]:
         fail_key = keys.login_failures(username.lower())
@@ -114,7 +134,7 @@ class Sessions:
         """The staff member or device behind a request or websocket, if any."""
         header = conn.headers.get("authorization", "")
         if header.lower().startswith("bearer "):
-            raw = await self.redis.get(keys.api_key(key_digest(header[7:].strip())))
+            raw = await self._api_key(header[7:].strip())
             if raw is None:
                 raise ShebaError("unauthorized", "Unknown API key.", "অজানা API কী।")
             return _actor(raw, conn)

@@ -28,7 +28,11 @@ async def _actor(request: Request, office: str, roles: tuple[str, ...]) -> Actor
 
 
 async def _token_response(request: Request, result: CommandResult, status: int = 200) -> Response:
-    token = await _store(request).token_view(result.data["token"])
+    store = _store(request)
+    if result.event_type == "token.issued" or result.replay:
+        token = await store.issued_view(result)
+    else:
+        token = await store.token_view(result.data["token"])
     token["tracking_url"] = f"{request.state.settings.base_url()}/t/{token['id']}"
     return json_response(token, status)
 

@@ -106,6 +106,9 @@ class QueueStore:
         pipe = self.redis.pipeline(transaction=True)
         pipe.set(keys.config(office.slug), json.dumps(office.to_dict(), ensure_ascii=False))
         pipe.sadd(keys.offices(), office.slug)
+        # Start-up recovery sets the epoch first (its SET NX decides who rebuilds); an office
+        # installed any other way starts at epoch 1.
+        pipe.set(keys.epoch(office.slug), "1", nx=True)
         for counter in office.counters.values():
             ck = keys.counter(office.slug, counter.number)
             pipe.hset(ck, "services", ",".join(counter.services))
@@ -339,24 +342,32 @@ class QueueStore:
         return await self.redis.hgetall(keys.day_stats(slug, day))
 
     async def position(self, raw: dict[str, str]) -> tuple[int | None, int | None]:
-        """(position, minutes) for a waiting token: 1 is next; None when not waiting."""
+        """(position, minutes) for a waiting token: position 1 is next; None when not waiting."""
         if raw.get("status") != domain.WAITING:
             return None, None
         office = await self.office(raw["office"])
         if raw.get("pinned") == "1" or (office.policy == "assigned" and raw.get("counter")):
-            rank = await self.redis.zrank(
-                keys.counter_queue(office.slug, raw["counter"]), raw["id"]
-            )
+            queue = keys.counter_queue(office.slug, raw["counter"])
             serving = 1
         else:
-            rank = await self.redis.zrank(
-                keys.service_queue(office.slug, raw["service"]), raw["id"]
-            )
+            queue = keys.service_queue(office.slug, raw["service"])
             serving = await self._open_counters(office, raw["service"])
-        if rank is None:
+        ahead = await self.redis.zrank(queue, raw["id"])
+        if ahead is None:
             return None, None
         avg = await self.avg_service_secs(office, raw["service"])
-        return rank + 1, domain.eta_minutes(rank + 1, avg, serving) if rank else 0
+        return ahead + 1, domain.eta_minutes(ahead, avg, serving)
+
+    async def issued_view(self, result: CommandResult) -> dict[str, Any]:
+        """The reply to an issue: the issue script already counted the people ahead."""
+        raw = result.data["token"]
+        if "ahead" not in result.data:  # an idempotent replay: read the live position
+            return await self.token_view(raw)
+        office = await self.office(raw["office"])
+        avg = result.data.get("avg_secs") or office.service(raw["service"]).avg_minutes * 60
+        ahead = int(result.data["ahead"])
+        eta = domain.eta_minutes(ahead, float(avg), int(result.data["open_counters"]))
+        return domain.public_token(raw, self.tz, position=ahead + 1, eta=eta)
 
     async def avg_service_secs(self, office: Office, code: str) -> float:
         measured = await self.redis.hget(keys.service_stats(office.slug, code), "avg_secs")

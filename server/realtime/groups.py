@@ -24,6 +24,7 @@ from server.realtime.envelope import Event, stream_id_key
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Event], Awaitable[None]]
+BatchHandler = Callable[[list[Event]], Awaitable[None]]
 
 # Blocking reads end this often so that new offices and stop requests are noticed.
 BLOCK_MS = 2000
@@ -50,6 +51,7 @@ class GroupConsumer:
         start_id: str = "0",
         name: str | None = None,
         claim_idle_ms: int = CLAIM_IDLE_MS,
+        batch_handler: BatchHandler | None = None,
     ) -> None:
         self.redis = Redis.from_url(redis_url, decode_responses=True, socket_timeout=None)
         self.group = group
@@ -57,6 +59,9 @@ class GroupConsumer:
         self.start_id = start_id
         self.name = name or consumer_name()
         self.claim_idle_ms = claim_idle_ms
+        # Optional: all entries of one read at once (e.g. one SQL transaction); when it fails,
+        # the entries are handled one by one, so one bad entry cannot hold back the rest.
+        self.batch_handler = batch_handler
         self._known: set[str] = set()
         self._failures: dict[str, int] = {}
         self._done: dict[str, tuple[int, int]] = {}
@@ -68,13 +73,17 @@ class GroupConsumer:
                 try:
                     await self._once()
                 except ResponseError as exc:
-                    if "NOGROUP" not in str(exc):
-                        raise
-                    # Redis lost the stream (restarted empty): make the groups again.
-                    log.warning("%s: consumer group vanished; recreating", self.group)
+                    # NOGROUP, or UNBLOCKED when a stream was deleted under a blocking read:
+                    # Redis lost the stream (restarted empty). Make the groups again.
+                    log.warning("%s: %s; recreating consumer groups", self.group, exc)
                     self._known.clear()
                 except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                     log.warning("%s: Redis unavailable (%s); retrying", self.group, exc)
+                    await asyncio.sleep(1)
+                except Exception:
+                    # A consumer must outlive any one failure: nothing else would restart it.
+                    log.exception("%s: unexpected failure; carrying on", self.group)
+                    self._known.clear()
                     await asyncio.sleep(1)
         finally:
             await self.redis.aclose()
@@ -115,22 +124,42 @@ class GroupConsumer:
         handled = 0
         for stream, entries in reply or []:
             office = stream.split("{", 1)[1].split("}", 1)[0]
-            for entry_id, fields in entries:
-                if fields is None:  # trimmed away while pending
-                    await self.redis.xack(stream, self.group, entry_id)
-                    continue
-                await self._handle(stream, Event.from_entry(office, entry_id, fields))
-                handled += 1
+            trimmed = [entry_id for entry_id, fields in entries if fields is None]
+            if trimmed:  # trimmed away while pending: nothing left to handle
+                await self.redis.xack(stream, self.group, *trimmed)
+            events = [
+                Event.from_entry(office, entry_id, fields)
+                for entry_id, fields in entries
+                if fields is not None
+            ]
+            await self._handle_all(stream, events)
+            handled += len(events)
         return handled
+
+    async def _handle_all(self, stream: str, events: list[Event]) -> None:
+        if self.batch_handler is not None and len(events) > 1:
+            try:
+                await self.batch_handler(events)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("%s: batch of %d failed; one by one", self.group, len(events))
+            else:
+                await self.redis.xack(stream, self.group, *(e.id for e in events))
+                await self._advance(events[-1])
+                return
+        for event in events:
+            await self._handle(stream, event)
 
     async def _claim(self, office: str) -> int:
         stream = keys.events(office)
         _, entries, *_ = await self.redis.xautoclaim(
             stream, self.group, self.name, min_idle_time=self.claim_idle_ms, count=BATCH
         )
-        for entry_id, fields in entries:
-            if fields is not None:
-                await self._handle(stream, Event.from_entry(office, entry_id, fields))
+        await self._handle_all(
+            stream,
+            [Event.from_entry(office, i, fields) for i, fields in entries if fields is not None],
+        )
         return len(entries)
 
     async def _handle(self, stream: str, event: Event) -> None:
@@ -155,6 +184,9 @@ class GroupConsumer:
             )
         self._failures.pop(event.id, None)
         await self.redis.xack(stream, self.group, event.id)
+        await self._advance(event)
+
+    async def _advance(self, event: Event) -> None:
         async with self._progress:
             done = self._done.get(event.office, (0, 0))
             self._done[event.office] = max(done, stream_id_key(event.id))

@@ -59,6 +59,9 @@ async def save_office(office: Office) -> None:
                     "name_bn": c.name_bn,
                     "name_en": c.name_en,
                     "services": list(c.services),
+                    "state": {"pause": "paused", "close": "closed"}.get(
+                        c.initial_state, c.initial_state
+                    ),
                 },
             )
         for o in office.officials.values():

@@ -47,49 +47,58 @@ def token_fields(raw: dict[str, Any], event_id: str) -> dict[str, Any]:
 
 async def persist(event: Event) -> None:
     """Apply one event; a second delivery of the same event changes nothing."""
-    token = event.data.get("token")
     async with in_transaction():
-        if await models.EventLog.exists(office_id=event.office, event_id=event.id):
-            return
-        await models.EventLog.create(
+        await _apply(event)
+
+
+async def persist_many(events: list[Event]) -> None:
+    """Apply a batch in one transaction: SQLite and PostgreSQL both prefer few commits."""
+    async with in_transaction():
+        for event in events:
+            await _apply(event)
+
+
+async def _apply(event: Event) -> None:
+    token = event.data.get("token")
+    if await models.EventLog.exists(office_id=event.office, event_id=event.id):
+        return
+    await models.EventLog.create(
+        office_id=event.office,
+        event_id=event.id,
+        type=event.type,
+        at=datetime.fromisoformat(event.at),
+        token_id=token["id"] if isinstance(token, dict) else None,
+        data=_without_phone(event.data),
+    )
+    if isinstance(token, dict) and "phone" in token:
+        await _upsert_token(token, event.id)
+    if event.type.startswith("counter."):
+        await models.Counter.filter(office_id=event.office, number=event.data["counter"]).update(
+            state=event.data["state"]
+        )
+    if event.type == "day.rolled" and event.data.get("expired"):
+        await models.Token.filter(id__in=list(event.data["expired"])).update(
+            status="expired", completed_at=datetime.fromisoformat(event.at)
+        )
+    actor = event.data.get("actor")
+    if actor and actor.get("kind") in ("user", "apikey"):
+        await models.AuditLog.create(
             office_id=event.office,
             event_id=event.id,
-            type=event.type,
             at=datetime.fromisoformat(event.at),
-            token_id=token["id"] if isinstance(token, dict) else None,
-            data=_without_phone(event.data),
+            actor_kind=actor["kind"],
+            actor_id=str(actor.get("id", "")),
+            actor_name=actor.get("name", ""),
+            role=actor.get("role", ""),
+            device=actor.get("device", ""),
+            action=event.type,
+            target=token["id"] if isinstance(token, dict) else str(event.data.get("counter", "")),
+            detail={
+                k: v
+                for k, v in event.data.items()
+                if k in ("reason", "out_of_order", "counter", "to_service", "to_counter")
+            },
         )
-        if isinstance(token, dict) and "phone" in token:
-            await _upsert_token(token, event.id)
-        if event.type.startswith("counter."):
-            await models.Counter.filter(
-                office_id=event.office, number=event.data["counter"]
-            ).update(state=event.data["state"])
-        if event.type == "day.rolled" and event.data.get("expired"):
-            await models.Token.filter(id__in=list(event.data["expired"])).update(
-                status="expired", completed_at=datetime.fromisoformat(event.at)
-            )
-        actor = event.data.get("actor")
-        if actor and actor.get("kind") in ("user", "apikey"):
-            await models.AuditLog.create(
-                office_id=event.office,
-                event_id=event.id,
-                at=datetime.fromisoformat(event.at),
-                actor_kind=actor["kind"],
-                actor_id=str(actor.get("id", "")),
-                actor_name=actor.get("name", ""),
-                role=actor.get("role", ""),
-                device=actor.get("device", ""),
-                action=event.type,
-                target=token["id"]
-                if isinstance(token, dict)
-                else str(event.data.get("counter", "")),
-                detail={
-                    k: v
-                    for k, v in event.data.items()
-                    if k in ("reason", "out_of_order", "counter", "to_service", "to_counter")
-                },
-            )
 
 
 async def _upsert_token(raw: dict[str, Any], event_id: str) -> None:

@@ -22,13 +22,12 @@ log = logging.getLogger(__name__)
 async def install_offices(store: QueueStore) -> list[str]:
     slugs = []
     for office, epoch in await load_offices():
-        await store.install_office(office)
-        slugs.append(office.slug)
         has_history = await models.EventLog.exists(office_id=office.slug)
         new_epoch = epoch + 1 if has_history else epoch
-        if not await store.redis.set(keys.epoch(office.slug), str(new_epoch), nx=True):
-            continue
-        if has_history:
+        won = await store.redis.set(keys.epoch(office.slug), str(new_epoch), nx=True)
+        await store.install_office(office)
+        slugs.append(office.slug)
+        if won and has_history:
             await models.Office.filter(slug=office.slug).update(epoch=new_epoch)
             count = await rebuild_day(store, office)
             log.warning(
@@ -51,7 +50,8 @@ async def keep_offices_installed(store: QueueStore) -> None:
         try:
             slugs = await store.office_slugs()
             missing = [
-                o.slug for o, _ in await load_offices()
+                o.slug
+                for o, _ in await load_offices()
                 if o.slug not in slugs or not await store.redis.exists(keys.epoch(o.slug))
             ]
             if missing:

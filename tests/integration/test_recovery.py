@@ -84,9 +84,7 @@ async def test_redis_lost_the_day_and_it_is_rebuilt_from_sql(
     base = f"/api/v1/offices/{office.slug}"
     called = await client.post(f"{base}/counters/2/call-next", headers=bearer(keys["counter"]))
     assert called.status_code == 200
-    await client.post(
-        f"{base}/tokens/{tokens[3]['id']}/cancel", headers=bearer(keys["counter"])
-    )
+    await client.post(f"{base}/tokens/{tokens[3]['id']}/cancel", headers=bearer(keys["counter"]))
     last = await _last_event(live, office)
     await asyncio.wait_for(live.app.state.runtime["persister"].processed(office.slug, last), 30)
     epoch_before = await store.epoch(office.slug)

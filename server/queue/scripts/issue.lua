@@ -44,4 +44,18 @@ save(t, {'id', 'office', 'service', 'number', 'prefix', 'prefix_bn', 'day', 'sta
 redis.call('EXPIRE', P .. 'tok:' .. id, KEEP_SECS)
 enqueue(t)
 if idem_key ~= '' then redis.call('SET', P .. 'idem:' .. idem_key, id, 'EX', idem_ttl) end
-return emit('token.issued', {token = t})
+
+-- What the citizen is told at once (people ahead, estimated wait) comes back with the reply,
+-- so that issuing a token costs one round trip to Redis.
+local queue, open = P .. 'q:' .. svc, 0
+if assigned ~= '' then
+  queue, open = P .. 'qa:' .. assigned, 1
+else
+  for c in string.gmatch(counters, '[^,]+') do
+    if redis.call('HGET', P .. 'ctr:' .. c, 'state') == 'open' then open = open + 1 end
+  end
+end
+local ahead = redis.call('ZRANK', queue, id)
+local avg = redis.call('HGET', P .. 'stat:' .. svc, 'avg_secs') or ''
+return emit('token.issued', {token = t},
+  {token = t, ahead = ahead, avg_secs = avg, open_counters = math.max(open, 1)})
