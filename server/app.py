@@ -17,7 +17,7 @@ from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server.api import session, tokens
+from server.api import openapi, session, tokens
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *tokens.routes,
             *session.routes,
             *pages.routes,
+            *openapi.routes,
         ],
         lifespan=lifespan,
         exception_handlers={

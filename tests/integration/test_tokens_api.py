@@ -250,3 +250,9 @@ async def test_login_logout_and_lockout(
         "/api/v1/auth/login", json={"username": username, "password": "correct horse"}
     )
     assert locked.status_code == 423
+
+
+async def test_openapi_describes_the_token_api(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/api/v1/openapi.json")).json()
+    assert spec["openapi"].startswith("3.")
+    assert "post" in spec["paths"]["/api/v1/offices/{office}/tokens"]
