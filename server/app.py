@@ -17,10 +17,11 @@ from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server.api import session, tokens
+from server.api import meetings, session, tokens
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
+from server.queue.meetings_store import run_escalations
 from server.queue.store import QueueStore
 from server.realtime.groups import GroupConsumer
 from server.redis_server import EmbeddedRedis
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             consumer = GroupConsumer(redis_url, persister.GROUP, persister.persist)
             task = asyncio.create_task(consumer.run(), name="persister")
             stack.push_async_callback(_cancel, task)
+            escalations = asyncio.create_task(run_escalations(store), name="escalations")
+            stack.push_async_callback(_cancel, escalations)
             state = State(
                 settings=settings,
                 redis=redis,
@@ -91,7 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield state
 
     return Starlette(
-        routes=[Route("/healthz", healthz), *tokens.routes, *session.routes],
+        routes=[Route("/healthz", healthz), *tokens.routes, *session.routes, *meetings.routes()],
         lifespan=lifespan,
         exception_handlers={
             ShebaError: sheba_error,
