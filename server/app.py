@@ -21,7 +21,7 @@ from server.api import meetings, session, tokens
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
-from server.queue.meetings_store import run_escalations
+from server.queue.meeting_escalation import run_escalations
 from server.queue.store import QueueStore
 from server.realtime.groups import GroupConsumer
 from server.redis_server import EmbeddedRedis

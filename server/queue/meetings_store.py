@@ -7,9 +7,6 @@ event. The scripts share `meeting_lib.lua`, prepended after the common `lib.lua`
 
 from __future__ import annotations
 
-import asyncio
-import json
-import logging
 import secrets
 import weakref
 from datetime import date, datetime
@@ -20,12 +17,6 @@ from server.errors import ShebaError
 from server.queue import keys, meetings, slots
 from server.queue.office import Office, Official
 from server.queue.store import Actor, CommandResult, QueueStore
-
-log = logging.getLogger(__name__)
-
-# How often each process looks for overdue requests. Escalation is exactly-once in Redis, so
-# every process may look; a minute of lateness on a 30-minute target is acceptable.
-ESCALATION_CHECK_SECS = 60.0
 
 SCRIPT_NAMES = (
     "meeting_request",
@@ -53,17 +44,6 @@ def _official(office: Office, slug: object, field: str = "official") -> Official
     return office.officials[slug]
 
 
-_SLOT_WHY = {
-    "past": ("That time has passed.", "সময়টি পার হয়ে গেছে।"),
-    "day_off": ("That day is not a working day.", "দিনটি কর্মদিবস নয়।"),
-    "too_far": ("That day is too far ahead.", "দিনটি অনেক দূরে।"),
-    "not_a_slot": (
-        "That time is outside the official's hours, in a break, or not a slot start.",
-        "সময়টি কর্মকর্তার সাক্ষাতের সময়ের বাইরে, বিরতিতে, বা কোনো স্লটের শুরু নয়।",
-    ),
-}
-
-
 class MeetingStore:
     """Requests to meet officials, the officials' answers, escalation, and the reads."""
 
@@ -78,7 +58,7 @@ class MeetingStore:
             text = lib + "\n" + (folder / f"{name}.lua").read_text()
             store._scripts[name] = self.redis.register_script(text)
 
-    async def _run(
+    async def run_script(
         self, slug: str, name: str, args: list[Any], actor: Actor | None
     ) -> CommandResult:
         try:
@@ -148,7 +128,7 @@ class MeetingStore:
         # the request and runs in the official's hours only.
         due = slots.add_working_minutes(office, official, now, official.reply_target_minutes)
         prefix, prefix_bn = official.prefixes()
-        return await self._run(
+        return await self.run_script(
             slug,
             "meeting_request",
             [
@@ -186,7 +166,7 @@ class MeetingStore:
 
     async def seen(self, slug: str, meeting_id: str, actor: Actor) -> CommandResult:
         raw = await self.owned(slug, meeting_id, actor)
-        return await self._run(slug, "meeting_seen", [meeting_id, raw["official"]], actor)
+        return await self.run_script(slug, "meeting_seen", [meeting_id, raw["official"]], actor)
 
     async def schedule(
         self, slug: str, meeting_id: str, at: datetime, actor: Actor, *, reschedule: bool = False
@@ -198,9 +178,9 @@ class MeetingStore:
         at = at.astimezone(now.tzinfo) if at.tzinfo else at.replace(tzinfo=now.tzinfo)
         problem = slots.slot_problem(office, official, at, now)
         if problem:
-            en, bn = _SLOT_WHY[problem]
+            en, bn = slots.PROBLEM_MESSAGES[problem]
             raise ShebaError("invalid_slot", en, bn, field="at", why=problem)
-        return await self._run(
+        return await self.run_script(
             slug,
             "meeting_schedule",
             [
@@ -227,7 +207,7 @@ class MeetingStore:
     ) -> CommandResult:
         allowed, to, event_type, after_at = meetings.CLOSING[action]
         raw = await self.owned(slug, meeting_id, actor)
-        return await self._run(
+        return await self.run_script(
             slug,
             "meeting_close",
             [
@@ -258,7 +238,7 @@ class MeetingStore:
                 "অন্য একজন কর্মকর্তার কাছে, ভবিষ্যতের একটি সময়সীমাসহ পাঠান।",
                 field="to" if target.slug == raw["official"] else "deadline",
             )
-        return await self._run(
+        return await self.run_script(
             slug,
             "meeting_forward",
             [
@@ -272,28 +252,6 @@ class MeetingStore:
             ],
             actor,
         )
-
-    async def escalate_due(self, slug: str) -> int:
-        """Escalate every request of the office whose reply target has passed; the count."""
-        office = await self.store.office(slug)
-        now = self.store.clock.now()
-        due = await self.redis.zrangebyscore(
-            keys.meeting_escalations(slug), "-inf", int(now.timestamp() * 1000)
-        )
-        fired = 0
-        for meeting_id in due:
-            holder = await self.redis.hget(keys.meeting(slug, meeting_id), "official")
-            official = office.officials.get(holder or "")
-            contact = {
-                "to": official.escalate_to if official else "",
-                "phone": official.escalation_phone if official else "",
-                "email": official.escalation_email if official else "",
-            }
-            result = await self._run(
-                slug, "meeting_escalate", [meeting_id, json.dumps(contact)], None
-            )
-            fired += result.event_type is not None
-        return fired
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -337,16 +295,3 @@ class MeetingStore:
             for hhmm in starts:
                 found.append(datetime.fromisoformat(f"{day.isoformat()}T{hhmm}").replace(tzinfo=tz))
         return found
-
-
-async def run_escalations(store: QueueStore, every_secs: float = ESCALATION_CHECK_SECS) -> None:
-    """The periodic checker: escalate overdue requests of every office, forever."""
-    meetings_ = meeting_store(store)
-    while True:
-        for slug in await store.office_slugs():
-            try:
-                await meetings_.escalate_due(slug)
-            except Exception:
-                # One office's bad configuration must not stop the others' escalations.
-                log.exception("escalation check failed for %s", slug)
-        await asyncio.sleep(every_secs)

@@ -14,6 +14,17 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from server.queue.hours import MAX_LOOKAHEAD_DAYS
 from server.queue.office import Office, Official
 
+# What `slot_problem` answers, as people read it: (English, Bengali).
+PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
+    "past": ("That time has passed.", "সময়টি পার হয়ে গেছে।"),
+    "day_off": ("That day is not a working day.", "দিনটি কর্মদিবস নয়।"),
+    "too_far": ("That day is too far ahead.", "দিনটি অনেক দূরে।"),
+    "not_a_slot": (
+        "That time is outside the official's hours, in a break, or not a slot start.",
+        "সময়টি কর্মকর্তার সাক্ষাতের সময়ের বাইরে, বিরতিতে, বা কোনো স্লটের শুরু নয়।",
+    ),
+}
+
 # How far ahead a citizen may ask for a day, and an official may offer a slot.
 MAX_ADVANCE_DAYS = 30
 

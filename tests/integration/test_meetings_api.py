@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from server.queue import domain
+from server.queue.meeting_escalation import escalate_due
 from server.queue.meetings_store import meeting_store
 from server.queue.office import Office
 from server.store import models
@@ -299,11 +300,11 @@ async def test_escalation_fires_after_the_target_in_office_hours_exactly_once(
     meeting = (await ask(client, office, keys["kiosk"])).json()
     store = meeting_store(store_of(live))
     clock.move(minutes=80)  # 14:10: 20 working minutes have passed
-    await store.escalate_due(office.slug)
+    await escalate_due(store, office.slug)
     assert await events(live, office, "meeting.escalated") == []
     clock.move(minutes=11)  # 14:21: 31 working minutes
-    await asyncio.gather(*(store.escalate_due(office.slug) for _ in range(3)))
-    await store.escalate_due(office.slug)
+    await asyncio.gather(*(escalate_due(store, office.slug) for _ in range(3)))
+    await escalate_due(store, office.slug)
     escalated = await events(live, office, "meeting.escalated")
     assert len(escalated) == 1
     assert escalated[0]["data"]["meeting"]["id"] == meeting["id"]
