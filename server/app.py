@@ -26,7 +26,7 @@ from server.queue.store import QueueStore
 from server.realtime.groups import GroupConsumer
 from server.redis_server import EmbeddedRedis
 from server.settings import Settings
-from server.store import persister
+from server.store import meeting_rows, persister
 from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices
 
@@ -80,7 +80,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             consumer = GroupConsumer(redis_url, persister.GROUP, persister.persist)
             task = asyncio.create_task(consumer.run(), name="persister")
             stack.push_async_callback(_cancel, task)
-            escalations = asyncio.create_task(run_escalations(store), name="escalations")
+            escalations = asyncio.create_task(
+                run_escalations(store, meeting_rows.office_slugs), name="escalations"
+            )
             stack.push_async_callback(_cancel, escalations)
             state = State(
                 settings=settings,

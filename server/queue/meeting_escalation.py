@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from server.queue import keys
 from server.queue.meetings_store import MeetingStore, meeting_store
@@ -44,11 +45,23 @@ async def escalate_due(meetings: MeetingStore, slug: str) -> int:
     return fired
 
 
-async def run_escalations(store: QueueStore, every_secs: float = ESCALATION_CHECK_SECS) -> None:
-    """The periodic checker: escalate overdue requests of every office, forever."""
+async def run_escalations(
+    store: QueueStore,
+    served: Callable[[], Awaitable[list[str]]],
+    every_secs: float = ESCALATION_CHECK_SECS,
+) -> None:
+    """The periodic checker: escalate overdue requests of every office, forever.
+
+    `served` names the offices this deployment keeps records of. A Redis may hold offices
+    that no database here knows (another deployment's, or a test run's leftovers): events
+    emitted for them could never be persisted, so they are left alone.
+    """
     meetings = meeting_store(store)
     while True:
-        for slug in await store.office_slugs():
+        live = set(await store.office_slugs())
+        for slug in await served():
+            if slug not in live:
+                continue
             try:
                 await escalate_due(meetings, slug)
             except Exception:

@@ -47,3 +47,8 @@ async def upsert_meeting(raw: dict[str, Any], event_id: str) -> None:
         await models.Meeting.create(id=raw["id"], **fields)
     elif stream_id_key(event_id) > stream_id_key(row.last_event_id):
         await models.Meeting.filter(id=raw["id"]).update(**fields)
+
+
+async def office_slugs() -> list[str]:
+    """The offices this database keeps records of."""
+    return list(await models.Office.all().values_list("slug", flat=True))
