@@ -17,15 +17,16 @@ from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server.api import openapi, session, tokens
+from server.api import meetings, openapi, session, tokens
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
+from server.queue.meeting_escalation import run_escalations
 from server.queue.store import QueueStore
 from server.realtime.groups import GroupConsumer
 from server.redis_server import EmbeddedRedis
 from server.settings import Settings
-from server.store import persister
+from server.store import meeting_rows, persister
 from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices, keep_offices_installed
 from server.web import pages
@@ -83,6 +84,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             tasks = [asyncio.create_task(keep_offices_installed(store), name="office-keeper")]
             if settings.run_consumers:
                 tasks.append(asyncio.create_task(consumer.run(), name="persister"))
+                tasks.append(
+                    asyncio.create_task(
+                        run_escalations(store, meeting_rows.office_slugs), name="escalations"
+                    )
+                )
             for task in tasks:
                 stack.push_async_callback(_cancel, task)
             state = State(
@@ -103,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *session.routes,
             *pages.routes,
             *openapi.routes,
+            *meetings.routes(),
         ],
         lifespan=lifespan,
         exception_handlers={

@@ -32,6 +32,26 @@ CODES: dict[str, tuple[int, str, str]] = {
         "Today's tokens for this service are finished.",
         "এই সেবার আজকের টোকেন শেষ।",
     ),
+    "already_requested": (
+        409,
+        "This phone already has an open request with this official.",
+        "এই নম্বরে এই কর্মকর্তার কাছে একটি অনুরোধ ইতিমধ্যে খোলা আছে।",
+    ),
+    "official_full": (
+        409,
+        "The official's meeting list for this day is full; try the next working day.",
+        "এই দিনের সাক্ষাতের তালিকা পূর্ণ; পরের কর্মদিবসে চেষ্টা করুন।",
+    ),
+    "slot_taken": (
+        409,
+        "This time has just been given to someone else; choose another.",
+        "এই সময়টি এইমাত্র অন্য কাউকে দেওয়া হয়েছে; অন্য সময় বেছে নিন।",
+    ),
+    "invalid_slot": (
+        400,
+        "Choose a free time within the official's hours on a working day, not in the past.",
+        "কর্মদিবসে কর্মকর্তার সাক্ষাতের সময়ের মধ্যে একটি খালি, ভবিষ্যতের সময় বেছে নিন।",
+    ),
     "too_large": (413, "The request is too large.", "অনুরোধটি খুব বড়।"),
     "locked": (
         423,

@@ -55,6 +55,30 @@ def recent_calls(office: str) -> str:
     return prefix(office) + "calls"
 
 
+def meeting(office: str, meeting_id: str) -> str:
+    return prefix(office) + "mtg:" + meeting_id
+
+
+def meetings_all(office: str) -> str:
+    """Every live meeting of the office, scored by request time (ms)."""
+    return prefix(office) + "mall"
+
+
+def meetings_pending(office: str, official: str) -> str:
+    """An official's unanswered requests in the order they came."""
+    return prefix(office) + f"mq:{official}"
+
+
+def meeting_slots(office: str, official: str, day: str) -> str:
+    """Claimed slots of an official's day: slot start `HH:MM` -> meeting id."""
+    return prefix(office) + f"mslot:{official}:{day}"
+
+
+def meeting_escalations(office: str) -> str:
+    """Unanswered requests scored by the moment (ms) they escalate."""
+    return prefix(office) + "mesc"
+
+
 def offices() -> str:
     """The set of office slugs this Redis serves."""
     return "sheba:offices"

@@ -64,6 +64,36 @@ class Official:
     title_en: str
     room_bn: str = ""
     email: str = ""
+    # Meetings: the hours the official receives visitors, cut into slots around breaks.
+    opens: str = "10:00"
+    closes: str = "17:00"
+    breaks: tuple[str, ...] = ("13:00-14:00",)
+    slot_minutes: int = 10
+    # Requests per day before the kiosk offers the next working day; 0 means no cap.
+    daily_cap: int = 60
+    # An unanswered request is escalated after this many minutes of the official's hours.
+    reply_target_minutes: int = 30
+    # Who hears of an escalation: another official's slug and/or a phone and an e-mail.
+    escalate_to: str = ""
+    escalation_phone: str = ""
+    escalation_email: str = ""
+    # Meeting references: `DC-014` and, on Bengali pages, `ডিসি-০১৪`.
+    ref_prefix: str = ""
+    ref_prefix_bn: str = ""
+
+    def hours(self) -> tuple[time, time]:
+        return time.fromisoformat(self.opens), time.fromisoformat(self.closes)
+
+    def break_times(self) -> list[tuple[time, time]]:
+        spans = []
+        for span in self.breaks:
+            start, _, end = span.partition("-")
+            spans.append((time.fromisoformat(start.strip()), time.fromisoformat(end.strip())))
+        return sorted(spans)
+
+    def prefixes(self) -> tuple[str, str]:
+        latin = self.ref_prefix or self.slug.upper()
+        return latin, self.ref_prefix_bn or latin
 
 
 @dataclass(frozen=True)
@@ -135,7 +165,10 @@ class Office:
                 )
                 for c in _items(raw.get("counters", []))
             }
-            officials = {o["slug"]: Official(**o) for o in _items(raw.get("officials", []))}
+            officials = {
+                o["slug"]: Official(**{**o, "breaks": tuple(o.get("breaks", Official.breaks))})
+                for o in _items(raw.get("officials", []))
+            }
             rules = {k: v for k, v in raw.items() if k not in ("services", "counters", "officials")}
             rules["working_days"] = tuple(rules.get("working_days", DEFAULT_WORKING_DAYS))
             rules["holidays"] = tuple(str(d) for d in rules.get("holidays", ()))
@@ -158,6 +191,13 @@ class Office:
             if not service.code.isalpha() or len(service.code) != 1:
                 raise ValueError(f"service code {service.code!r} must be one Latin letter")
             service.hours()
+        for official in self.officials.values():
+            opens, closes = official.hours()
+            official.break_times()
+            if opens >= closes or official.slot_minutes <= 0:
+                raise ValueError(f"official {official.slug}: hours or slot length are wrong")
+            if official.escalate_to and official.escalate_to not in self.officials:
+                raise ValueError(f"official {official.slug}: unknown escalate_to")
 
 
 def _items(value: Any) -> list[dict[str, Any]]:

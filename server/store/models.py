@@ -159,3 +159,34 @@ class AuditLog(Model):
     class Meta:
         table = "audit_log"
         unique_together = (("office", "event_id"),)
+
+
+class Meeting(Model):
+    """A request to meet an official and what became of it."""
+
+    id = fields.CharField(primary_key=True, max_length=32)
+    office = fields.ForeignKeyField("models.Office", related_name="meetings")
+    official = fields.CharField(max_length=40)
+    # The day the citizen asked for; `ref` (DC-014) is numbered per official per such day.
+    day = fields.DateField()
+    ref = fields.CharField(max_length=20)
+    phone = fields.CharField(max_length=16)
+    name = fields.CharField(max_length=100, default="")
+    purpose = fields.CharField(max_length=20)
+    details = fields.TextField(default="")
+    lang = fields.CharField(max_length=2, default="bn")
+    status = fields.CharField(max_length=12)
+    requested_at = fields.DatetimeField()
+    seen_at = fields.DatetimeField(null=True)
+    replied_at = fields.DatetimeField(null=True)
+    at = fields.DatetimeField(null=True)
+    reason_code = fields.CharField(max_length=20, default="")
+    reason = fields.TextField(default="")
+    forwarded_from = fields.CharField(max_length=40, default="")
+    escalated = fields.BooleanField(default=False)
+    # The stream id of the newest event applied, so an older one can never overwrite it.
+    last_event_id = fields.CharField(max_length=32)
+
+    class Meta:
+        table = "meeting"
+        indexes = (("office_id", "official", "status"), ("office_id", "day"))

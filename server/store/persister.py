@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from server.realtime.envelope import Event, stream_id_key
 from server.store import models
+from server.store.meeting_rows import upsert_meeting
 
 GROUP = "persister"
 
@@ -72,6 +73,9 @@ async def _apply(event: Event) -> None:
     )
     if isinstance(token, dict) and "phone" in token:
         await _upsert_token(token, event.id)
+    meeting = event.data.get("meeting")
+    if isinstance(meeting, dict) and "phone" in meeting:
+        await upsert_meeting(meeting, event.id)
     if event.type.startswith("counter."):
         await models.Counter.filter(office_id=event.office, number=event.data["counter"]).update(
             state=event.data["state"]
@@ -92,7 +96,7 @@ async def _apply(event: Event) -> None:
             role=actor.get("role", ""),
             device=actor.get("device", ""),
             action=event.type,
-            target=token["id"] if isinstance(token, dict) else str(event.data.get("counter", "")),
+            target=_target(event.data),
             detail={
                 k: v
                 for k, v in event.data.items()
@@ -110,9 +114,18 @@ async def _upsert_token(raw: dict[str, Any], event_id: str) -> None:
         await models.Token.filter(id=raw["id"]).update(**fields)
 
 
+def _target(data: dict[str, Any]) -> str:
+    for kind in ("token", "meeting"):
+        if isinstance(data.get(kind), dict):
+            return str(data[kind]["id"])
+    return str(data.get("counter", ""))
+
+
 def _without_phone(data: dict[str, Any]) -> dict[str, Any]:
-    """The event log keeps history, not phone numbers: those live on the token row only."""
-    token = data.get("token")
-    if not isinstance(token, dict):
-        return data
-    return {**data, "token": {k: v for k, v in token.items() if k != "phone"}}
+    """The event log keeps history, not phone numbers: those live on the token or meeting
+    row only."""
+    for kind in ("token", "meeting"):
+        record = data.get(kind)
+        if isinstance(record, dict):
+            data = {**data, kind: {k: v for k, v in record.items() if k != "phone"}}
+    return data
