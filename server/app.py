@@ -17,7 +17,7 @@ from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server.api import session, tokens
+from server.api import counter_extras, devices, session, tokens
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
@@ -28,7 +28,7 @@ from server.settings import Settings
 from server.store import persister
 from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices
-from server.web import pages
+from server.web import announce, pages, screens
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/healthz", healthz),
+            # Before tokens.routes: its POST /tokens/{token_id}/{action} would match ours.
+            *counter_extras.routes,
+            *devices.routes,
+            *announce.routes,
+            *screens.routes,
             *tokens.routes,
             *session.routes,
             *pages.routes,
