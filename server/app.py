@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TypedDict
 
 from redis.asyncio import Redis
@@ -13,7 +14,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -22,7 +24,10 @@ from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
 from server.queue.store import QueueStore
+from server.realtime import routes as realtime
 from server.realtime.groups import GroupConsumer
+from server.realtime.hub import Hub
+from server.realtime.metrics import Metrics
 from server.redis_server import EmbeddedRedis
 from server.settings import Settings
 from server.store import persister
@@ -30,6 +35,7 @@ from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices
 
 log = logging.getLogger(__name__)
+WEB = Path(__file__).resolve().parent.parent / "web"
 
 
 class State(TypedDict):
@@ -38,6 +44,7 @@ class State(TypedDict):
     store: QueueStore
     sessions: Sessions
     persister: GroupConsumer
+    hub: Hub
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -79,19 +86,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
             consumer = GroupConsumer(redis_url, persister.GROUP, persister.persist)
             task = asyncio.create_task(consumer.run(), name="persister")
             stack.push_async_callback(_cancel, task)
+            hub = Hub(redis_url, store, Metrics())
+            await hub.start()
+            stack.push_async_callback(hub.stop)
             state = State(
                 settings=settings,
                 redis=redis,
                 store=store,
                 sessions=Sessions(redis, settings.signing_key(), settings.session_ttl_secs),
                 persister=consumer,
+                hub=hub,
             )
             # Requests see this as request.state; the CLI and tests reach it through the app.
             app.state.runtime = state
             yield state
 
     return Starlette(
-        routes=[Route("/healthz", healthz), *tokens.routes, *session.routes],
+        routes=[
+            Route("/healthz", healthz),
+            *tokens.routes,
+            *session.routes,
+            *realtime.routes,
+            Mount("/static/common", StaticFiles(directory=WEB / "common", check_dir=False)),
+        ],
         lifespan=lifespan,
         exception_handlers={
             ShebaError: sheba_error,
