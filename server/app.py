@@ -22,7 +22,10 @@ from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
 from server.queue.store import QueueStore
+from server.realtime import routes as realtime
 from server.realtime.groups import GroupConsumer
+from server.realtime.hub import Hub
+from server.realtime.metrics import Metrics
 from server.redis_server import EmbeddedRedis
 from server.settings import Settings
 from server.store import persister
@@ -39,6 +42,7 @@ class State(TypedDict):
     store: QueueStore
     sessions: Sessions
     persister: GroupConsumer
+    hub: Hub
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -80,12 +84,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             consumer = GroupConsumer(redis_url, persister.GROUP, persister.persist)
             task = asyncio.create_task(consumer.run(), name="persister")
             stack.push_async_callback(_cancel, task)
+            hub = Hub(redis_url, store, Metrics())
+            await hub.start()
+            stack.push_async_callback(hub.stop)
             state = State(
                 settings=settings,
                 redis=redis,
                 store=store,
                 sessions=Sessions(redis, settings.signing_key(), settings.session_ttl_secs),
                 persister=consumer,
+                hub=hub,
             )
             # Requests see this as request.state; the CLI and tests reach it through the app.
             app.state.runtime = state
@@ -101,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *screens.routes,
             *tokens.routes,
             *session.routes,
+            *realtime.routes,
             *pages.routes,
         ],
         lifespan=lifespan,

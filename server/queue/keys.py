@@ -55,6 +55,11 @@ def recent_calls(office: str) -> str:
     return prefix(office) + "calls"
 
 
+def printer(office: str) -> str:
+    """The ticket printer's last known state (`state`, `message`), set by the spooler."""
+    return prefix(office) + "printer"
+
+
 def offices() -> str:
     """The set of office slugs this Redis serves."""
     return "sheba:offices"

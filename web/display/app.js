@@ -7,6 +7,8 @@ import { connectFeed } from "/static/common/feed.js";
 import { createAnnouncer } from "./announcer.js";
 import { createBoard } from "./board.js";
 
+// How often the TV asks whether the server has new pages (also on every reconnect);
+// ?version_check_secs= overrides it.
 const VERSION_CHECK_MS = 3 * 60 * 1000;
 // A call this old when first seen (e.g. in a snapshot after a reconnect) is not announced.
 const ANNOUNCE_WITHIN_MS = 60 * 1000;
@@ -21,7 +23,10 @@ const announcer = createAnnouncer({ audio: document.getElementById("announcer"),
 const announced = new Set();
 let state = JSON.parse(document.getElementById("sheba-boot").textContent || "{}");
 
-const callKey = (token) => `${token.id}:${token.recalls ?? 0}`;
+// Public tokens carry no id (it is the citizen's private link): a token is its display code
+// on the day it was issued.
+const ident = (token) => `${token.display}@${token.issued_at}`;
+const callKey = (token) => `${ident(token)}:${token.recalls ?? 0}`;
 
 function remember(key) {
   announced.add(key);
@@ -42,12 +47,15 @@ function onSnapshot(data) {
     const token = counter.token;
     if (!token) continue;
     const before = counterOf(counter.number)?.token;
-    const recalled = before?.id === token.id && (token.recalls ?? 0) > (before.recalls ?? 0);
+    const recalled = before && ident(before) === ident(token) && (token.recalls ?? 0) > (before.recalls ?? 0);
     const fresh = Date.now() - Date.parse(token.called_at) < ANNOUNCE_WITHIN_MS;
     if (token.status === "called" && counter.state === "open" && (fresh || recalled)) {
       call(token, counter.number);
     } else remember(callKey(token));
   }
+  // A recall puts a token on the recent list again: show each token once, newest first.
+  const seen = new Set();
+  data.recent = (data.recent ?? []).filter((r) => !seen.has(ident(r.token)) && seen.add(ident(r.token)));
   state = data;
   board.render(state);
 }
@@ -62,14 +70,14 @@ function onEvent(event) {
   if (event.type === "token.called" || event.type === "token.recalled") {
     if (counter) counter.token = token;
     state.recent = [{ token, counter: counter?.number ?? number },
-      ...(state.recent ?? []).filter((r) => r.token.id !== token.id)].slice(0, RECENT_KEPT);
+      ...(state.recent ?? []).filter((r) => ident(r.token) !== ident(token))].slice(0, RECENT_KEPT);
     board.render(state);
     call(token, counter?.number ?? number);
     return;
   }
   if (event.type === "token.serving" && counter) counter.token = token;
   else if (event.type.startsWith("token.") && token) {
-    for (const c of state.counters ?? []) if (c.token?.id === token.id) c.token = null;
+    for (const c of state.counters ?? []) if (c.token && ident(c.token) === ident(token)) c.token = null;
   } else if (event.type.startsWith("counter.") && counter) counter.state = event.data.state;
   else if (event.type === "day.rolled") {
     for (const c of state.counters ?? []) c.token = null;
@@ -107,7 +115,7 @@ for (const counter of state.counters ?? []) if (counter.token) remember(callKey(
 board.render(state);
 tickClock();
 setInterval(tickClock, 1000);
-setInterval(checkVersion, VERSION_CHECK_MS);
+setInterval(checkVersion, Number(params.get("version_check_secs")) * 1000 || VERSION_CHECK_MS);
 connectFeed({
   office,
   channel: "display",

@@ -53,7 +53,8 @@ export function createBoard(tilesRoot, recentRoot) {
       const shown = counter.state === "open" && counter.token ? counter.token.display_bn : "";
       root.dataset.state = counter.state;
       root.classList.toggle("has-token", Boolean(shown));
-      if (token.textContent !== shown) token.textContent = shown || "—";
+      const text = shown || (counter.state === "open" ? "—" : "");
+      if (token.textContent !== text) token.textContent = text;
       const serving = counter.token?.status === "serving";
       note.textContent = counter.state !== "open" ? STATE_BN[counter.state] ?? counter.state
         : shown ? (serving ? "সেবা চলছে" : "আসুন") : STATE_BN.open;
