@@ -17,19 +17,22 @@ from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server.api import meetings, openapi, session, tokens
+from server.api import counter_extras, devices, meetings, openapi, session, tokens
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
 from server.queue.meeting_escalation import run_escalations
 from server.queue.store import QueueStore
+from server.realtime import routes as realtime
 from server.realtime.groups import GroupConsumer
+from server.realtime.hub import Hub
+from server.realtime.metrics import Metrics
 from server.redis_server import EmbeddedRedis
 from server.settings import Settings
 from server.store import meeting_rows, persister
 from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices, keep_offices_installed
-from server.web import pages
+from server.web import announce, pages, screens
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,7 @@ class State(TypedDict):
     store: QueueStore
     sessions: Sessions
     persister: GroupConsumer
+    hub: Hub
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -91,12 +95,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 )
             for task in tasks:
                 stack.push_async_callback(_cancel, task)
+            hub = Hub(redis_url, store, Metrics())
+            await hub.start()
+            stack.push_async_callback(hub.stop)
             state = State(
                 settings=settings,
                 redis=redis,
                 store=store,
                 sessions=Sessions(redis, settings.signing_key(), settings.session_ttl_secs),
                 persister=consumer,
+                hub=hub,
             )
             # Requests see this as request.state; the CLI and tests reach it through the app.
             app.state.runtime = state
@@ -105,8 +113,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/healthz", healthz),
+            # Before tokens.routes: its POST /tokens/{token_id}/{action} would match ours.
+            *counter_extras.routes,
+            *devices.routes,
+            *announce.routes,
+            *screens.routes,
             *tokens.routes,
             *session.routes,
+            *realtime.routes,
             *pages.routes,
             *openapi.routes,
             *meetings.routes(),

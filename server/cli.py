@@ -148,6 +148,10 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
     shaping = "ok" if raqm else "MISSING: apt-get install libfribidi0"
     print(f"Bengali text shaping (raqm/fribidi): {shaping}")
     ok &= bool(raqm)
+    from server.web.announce import espeak_path
+
+    espeak = espeak_path()
+    print(f"hall announcements (espeak-ng): {espeak or 'MISSING: apt-get install espeak-ng'}")
 
     async def db() -> None:
         from tortoise import connections

@@ -79,6 +79,11 @@ def meeting_escalations(office: str) -> str:
     return prefix(office) + "mesc"
 
 
+def printer(office: str) -> str:
+    """The ticket printer's last known state (`state`, `message`), set by the spooler."""
+    return prefix(office) + "printer"
+
+
 def offices() -> str:
     """The set of office slugs this Redis serves."""
     return "sheba:offices"

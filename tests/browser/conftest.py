@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +59,25 @@ def artifact(name: str) -> Path:
     """Where a test saves a screenshot for people to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
+
+
+# The realtime client's own test uses these.
+needs_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"Debian's chromium is not installed at {CHROMIUM}"
+)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    """For pytest-playwright's sync fixtures, should a test use them."""
+    return {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+async def chromium_page(chromium: Any) -> AsyncIterator[Any]:
+    """A fresh page in its own context of the session's Chromium."""
+    context = await chromium.new_context()
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()

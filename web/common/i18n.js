@@ -82,3 +82,15 @@ export function minutes(value) {
     ? `${bnDigits(h)} ঘণ্টা${rest ? ` ${bnDigits(rest)} মিনিট` : ""}`
     : `${h} h${rest ? ` ${rest} min` : ""}`;
 }
+
+/** "সকাল ১০:১৫" in Dhaka time, the way it is said in Bangladesh (Intl's bn-BD says "AM"). */
+export function bnTime(date = new Date(), withSeconds = false) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Asia/Dhaka", hour: "numeric", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+  }).formatToParts(date).map((p) => [p.type, p.value]));
+  const hour = Number(parts.hour);
+  const part = hour < 5 ? "রাত" : hour < 12 ? "সকাল" : hour < 15 ? "দুপুর"
+    : hour < 18 ? "বিকাল" : hour < 20 ? "সন্ধ্যা" : "রাত";
+  const time = `${hour % 12 || 12}:${parts.minute}${withSeconds ? `:${parts.second}` : ""}`;
+  return `${part} ${bnDigits(time)}`;
+}

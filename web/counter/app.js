@@ -1,0 +1,142 @@
+// The counter console: log in, pick a counter (remembered), then follow it live and act on it.
+
+import { api } from "/static/common/api.js";
+import { connectFeed } from "/static/common/feed.js";
+import { currentLang, installToggle, num, onLangChange, pick } from "/static/common/i18n.js";
+import { createActions } from "./actions.js";
+import { buildActions, render, tick } from "./console.js";
+
+const office = document.body.dataset.office;
+const COUNTER_KEY = `sheba.counter.${office}`;
+const $ = (id) => document.getElementById(id);
+let me = null;
+let officeInfo = null;
+let counter = Number(localStorage.getItem(COUNTER_KEY)) || null;
+let view = null;
+let feed = null;
+let pending = null;
+
+function show(id) {
+  for (const part of ["login", "picker", "console"]) $(part).hidden = part !== id;
+}
+
+function notice(text) {
+  $("notice").textContent = text;
+}
+
+async function refresh() {
+  if (!counter) return;
+  try {
+    view = await api(`/api/v1/offices/${office}/counters/${counter}/console`);
+    render(view, officeInfo, me);
+  } catch (error) {
+    if (error.status === 401 || error.status === 403) {
+      loggedOut();
+      if (error.status === 403) $("login-error").textContent = error.text(currentLang());
+    } else throw error;
+  }
+}
+
+// Events come in bursts (a call is one event per tab): one refresh per burst is enough.
+function refreshSoon() {
+  clearTimeout(pending);
+  pending = setTimeout(() => refresh().catch(() => {}), 60);
+}
+
+function loggedOut() {
+  feed?.close();
+  feed = null;
+  me = null;
+  view = null;
+  show("login");
+  $("login").username.focus();
+}
+
+async function startConsole() {
+  show("console");
+  notice("");
+  await refresh();
+  feed?.close();
+  feed = await connectFeed({
+    office,
+    channel: "counter",
+    onSnapshot: refreshSoon,
+    onEvent: refreshSoon,
+    onStatus: (status) => {
+      $("offline").hidden = status === "online";
+      if (status === "online") refreshSoon();
+    },
+    poll: async () => { await refresh(); return null; },
+  });
+}
+
+function showPicker() {
+  show("picker");
+  $("picker-list").replaceChildren(...officeInfo.counters.map((c) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn";
+    button.dataset.counter = c.number;
+    button.textContent = pick(c);
+    button.addEventListener("click", () => {
+      counter = c.number;
+      localStorage.setItem(COUNTER_KEY, String(counter));
+      startConsole();
+    });
+    return button;
+  }));
+}
+
+async function enter() {
+  officeInfo ??= await api(`/api/v1/offices/${office}`);
+  const known = officeInfo.counters.some((c) => c.number === counter);
+  if (known) await startConsole(); else showPicker();
+}
+
+$("login").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  $("login-error").textContent = "";
+  try {
+    await api("/api/v1/auth/login", {
+      method: "POST", body: { username: form.username.value, password: form.password.value },
+    });
+    me = await api("/api/v1/auth/me");
+    form.password.value = "";
+    await enter();
+  } catch (error) {
+    $("login-error").textContent = error.text ? error.text(currentLang()) : String(error);
+  }
+});
+
+$("logout").addEventListener("click", async () => {
+  await api("/api/v1/auth/logout", { method: "POST" }).catch(() => {});
+  loggedOut();
+});
+$("change-counter").addEventListener("click", () => {
+  feed?.close();
+  feed = null;
+  showPicker();
+});
+
+installToggle(document.querySelector(".lang-toggle"));
+onLangChange(() => { if (view) render(view, officeInfo, me); if (!$("picker").hidden) showPicker(); });
+const actions = createActions({
+  office,
+  get officeInfo() { return officeInfo; },
+  counter: () => counter,
+  view: () => view,
+  refresh,
+  notice,
+  loggedOut,
+});
+buildActions($("actions"), actions.run);
+setInterval(tick, 1000);
+
+try {
+  me = await api("/api/v1/auth/me");
+  await enter();
+} catch (error) {
+  if (error.status === 401) loggedOut();
+  else notice(error.text ? error.text(currentLang()) : String(error));
+}
