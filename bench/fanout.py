@@ -56,6 +56,8 @@ class Client(asyncio.Protocol):
         self.path, self.host, self.seen = path, host, seen
         self.buffer = b""
         self.upgraded = asyncio.get_running_loop().create_future()
+        # Sheba's sockets are live once their snapshot is in; the bare ones once upgraded.
+        self.first = asyncio.get_running_loop().create_future()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport
@@ -87,6 +89,8 @@ class Client(asyncio.Protocol):
             if opcode == 9:
                 self.transport.write(_frame(10, payload))  # type: ignore[attr-defined]
             elif opcode == 1:
+                if not self.first.done():
+                    self.first.set_result(None)
                 if payload.startswith(b'{"type":"ping"'):
                     self.transport.write(_frame(1, PONG))  # type: ignore[attr-defined]
                 elif match := CALLED.search(payload):
@@ -110,6 +114,8 @@ def clients(url: str, path: str, n: int, conn: Connection) -> None:
             )
             made += [p for _, p in pairs]
             await asyncio.gather(*(p.upgraded for p in made[-len(pairs) :]))
+        if path != "/ws":
+            await asyncio.gather(*(p.first for p in made))
         conn.send("ready")
         await loop.run_in_executor(None, conn.recv)
         conn.send(seen)
