@@ -34,6 +34,7 @@ YIELD_EVERY = 200
 # Blocking reads end this often so that a lost connection is noticed even when idle.
 BLOCK_MS = 10_000
 READ_COUNT = 500
+SETUP_CONCURRENCY = 8
 # App-level keep-alive: a ping every ~15 s (jittered so 5,000 screens do not answer at
 # once); a socket silent for longer than one missed ping is dead and reaped.
 PING_SECS = 15.0
@@ -163,6 +164,10 @@ class Hub:
         # would otherwise cut and resend an XREAD BLOCK).
         self.blocking = Redis.from_url(redis_url, decode_responses=True, socket_timeout=None)
         self.readers: dict[str, OfficeReader] = {}
+        # Snapshots and replays in progress at once. A hall of screens reconnecting after a
+        # restart would otherwise exhaust the command pool (redis-py's asyncio pool raises
+        # MaxConnectionsError at once instead of waiting) and starve HTTP commands.
+        self.setup_slots = asyncio.Semaphore(SETUP_CONCURRENCY)
         self._sweeper: asyncio.Task[None] | None = None
         metrics.reader_count = lambda: len(self.readers)
 

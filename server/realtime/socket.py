@@ -112,6 +112,18 @@ class _Close(Exception):
 async def _start(
     ws: WebSocket, store: QueueStore, sub: Subscriber, channel: str, actor: Actor | None
 ) -> None:
+    async with _setup_slots(ws):
+        await _first_message(ws, store, sub, channel, actor)
+
+
+def _setup_slots(ws: WebSocket) -> asyncio.Semaphore:
+    hub: Hub = ws.state.hub
+    return hub.setup_slots
+
+
+async def _first_message(
+    ws: WebSocket, store: QueueStore, sub: Subscriber, channel: str, actor: Actor | None
+) -> None:
     stream = keys.events(sub.office)
     epoch = await store.epoch(sub.office)
     newest = await store.redis.xrevrange(stream, count=1)

@@ -1,0 +1,299 @@
+"""Fan-out latency of the realtime hub against a bare Starlette broadcast; one JSON line.
+
+    python -m bench.fanout 1000          # N display clients (100, 1000, 5000)
+
+Each server runs as one uvicorn worker (per-message deflate off) on a loopback port and
+shares one embedded Redis; the N clients live in other processes and speak a minimal
+websocket client. Latency is from the moment the driver has the call-next HTTP response to a
+client's receipt of that call (one system-wide monotonic clock; an event may even arrive
+before the response, counted as 0). While the calls fan out, tokens are issued at a paced
+50/s and their HTTP latency is measured too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import re
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import httpx
+
+from server.api.auth import key_digest
+from server.cli import _with_db
+from server.demo.bootstrap import ensure_demo
+from server.queue import keys
+from server.queue.store import Actor
+from server.redis_server import EmbeddedRedis
+from server.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CALLS = 20
+CLIENT_PROCESSES = 2
+CALLED = re.compile(rb'"type":"token\.called".*?"display":"B-(\d+)"')
+PONG = b'{"type":"pong"}'
+
+
+def _frame(opcode: int, payload: bytes) -> bytes:
+    # Client frames must be masked; an all-zero mask leaves the payload as it is.
+    assert len(payload) < 126
+    return bytes([0x80 | opcode, 0x80 | len(payload)]) + b"\0\0\0\0" + payload
+
+
+class Client(asyncio.Protocol):
+    """Just enough websocket to read frames, answer pings and time each call's arrival."""
+
+    def __init__(self, path: str, host: str, seen: dict[int, list[float]]) -> None:
+        self.path, self.host, self.seen = path, host, seen
+        self.buffer = b""
+        self.upgraded = asyncio.get_running_loop().create_future()
+        # Sheba's sockets are live once their snapshot is in; the bare ones once upgraded.
+        self.first = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        transport.write(  # type: ignore[attr-defined]
+            f"GET {self.path} HTTP/1.1\r\nHost: {self.host}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+
+    def data_received(self, data: bytes) -> None:
+        now = time.monotonic()
+        self.buffer += data
+        if not self.upgraded.done():
+            head, sep, rest = self.buffer.partition(b"\r\n\r\n")
+            if not sep:
+                return
+            self.upgraded.set_result(head.startswith(b"HTTP/1.1 101"))
+            self.buffer = rest
+        while len(self.buffer) >= 2:
+            opcode, size, start = self.buffer[0] & 0x0F, self.buffer[1] & 0x7F, 2
+            if size == 126:
+                size, start = int.from_bytes(self.buffer[2:4], "big"), 4
+            elif size == 127:
+                size, start = int.from_bytes(self.buffer[2:10], "big"), 10
+            if len(self.buffer) < start + size:
+                return
+            payload = self.buffer[start : start + size]
+            self.buffer = self.buffer[start + size :]
+            if opcode == 9:
+                self.transport.write(_frame(10, payload))  # type: ignore[attr-defined]
+            elif opcode == 1:
+                if not self.first.done():
+                    self.first.set_result(None)
+                if payload.startswith(b'{"type":"ping"'):
+                    self.transport.write(_frame(1, PONG))  # type: ignore[attr-defined]
+                elif match := CALLED.search(payload):
+                    self.seen.setdefault(int(match.group(1)), []).append(now)
+
+
+def clients(url: str, path: str, n: int, conn: Connection) -> None:
+    """One client process: connect n sockets, report ready, then report receipt times."""
+
+    async def main() -> None:
+        host, port = url.removeprefix("http://").split(":")
+        seen: dict[int, list[float]] = {}
+        loop = asyncio.get_running_loop()
+        made = []
+        for batch in range(0, n, 200):
+            pairs = await asyncio.gather(
+                *(
+                    loop.create_connection(lambda: Client(path, f"{host}:{port}", seen), host, port)
+                    for _ in range(min(200, n - batch))
+                )
+            )
+            made += [p for _, p in pairs]
+            await asyncio.gather(*(p.upgraded for p in made[-len(pairs) :]))
+        if path != "/ws":
+            await asyncio.gather(*(p.first for p in made))
+        conn.send("ready")
+        await loop.run_in_executor(None, conn.recv)
+        conn.send(seen)
+
+    asyncio.run(main())
+
+
+async def start_server(args: list[str], env: dict[str, str]) -> tuple[object, str, int]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(4096)
+    command = [sys.executable, "-m", "uvicorn", *args, "--fd", str(sock.fileno())]
+    command += ["--log-level", "warning", "--ws-per-message-deflate", "false"]
+    process = await asyncio.create_subprocess_exec(
+        *command, env={**os.environ, **env}, cwd=ROOT, pass_fds=[sock.fileno()]
+    )
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+    async with httpx.AsyncClient(base_url=url) as client:
+        for _ in range(600):
+            try:
+                await client.get("/healthz")
+                break
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+    return process, url, process.pid
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+async def run(kind: str, n: int, redis_url: str, data_dir: Path) -> dict[str, object]:
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(redis_url, decode_responses=True)
+    headers: dict[str, str] = {}
+    if kind == "sheba":
+        env = {
+            "SHEBA_REDIS_URL": redis_url,
+            "SHEBA_DATA_DIR": str(data_dir),
+            "SHEBA_CREATE_DEMO": "true",
+        }
+        # What `sheba serve` does before it starts uvicorn: the demo office in SQL.
+        settings = Settings(redis_url=redis_url, data_dir=data_dir, _env_file=None)
+        await _with_db(settings, ensure_demo)
+        process, url, pid = await start_server(["server.app:create_app", "--factory"], env)
+        key = "shk_bench_" + os.urandom(8).hex()
+        actor = Actor("apikey", "bench", "counter", "magura", "bench")
+        await redis.set(keys.api_key(key_digest(key)), json.dumps(asdict(actor)))
+        headers = {"Authorization": f"Bearer {key}"}
+        path = "/ws/magura/display"
+    else:
+        process, url, pid = await start_server(
+            ["bench.bare_server:app"], {"BARE_REDIS_URL": redis_url}
+        )
+        path = "/ws"
+    try:
+        return await measure(kind, n, url, pid, headers, path)
+    finally:
+        process.terminate()  # type: ignore[attr-defined]
+        try:
+            await asyncio.wait_for(process.wait(), 15)  # type: ignore[attr-defined]
+        except TimeoutError:
+            process.kill()  # type: ignore[attr-defined]
+        await redis.aclose()
+
+
+async def measure(
+    kind: str, n: int, url: str, pid: int, headers: dict[str, str], path: str
+) -> dict[str, object]:
+    """Connect n clients, make the calls while issuing at 50/s, collect the receipts."""
+    http = httpx.AsyncClient(base_url=url, headers=headers, timeout=30)
+    if kind == "sheba":
+        for _ in range(CALLS):
+            body = {"service": "B", "phone": "01712345678"}
+            (await http.post("/api/v1/offices/magura/tokens", json=body)).raise_for_status()
+
+    pipes, procs = [], []
+    ctx = mp.get_context("spawn")
+    for i in range(CLIENT_PROCESSES):
+        parent, child = ctx.Pipe()
+        share = n // CLIENT_PROCESSES + (i < n % CLIENT_PROCESSES)
+        proc = ctx.Process(target=clients, args=(url, path, share, child))
+        proc.start()
+        pipes.append(parent)
+        procs.append(proc)
+    for pipe in pipes:
+        await asyncio.to_thread(pipe.recv)
+    await asyncio.sleep(1)
+    rss = rss_mb(pid)
+
+    issue_ms: list[float] = []
+    stop = asyncio.Event()
+
+    async def issuer() -> None:
+        # Paced at 50/s, whatever the latency: one request every 20 ms.
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as own:
+            next_at = time.monotonic()
+            while not stop.is_set():
+                t0 = time.monotonic()
+                body = {"service": "A", "phone": "01812345678"}
+                (await own.post("/api/v1/offices/magura/tokens", json=body)).raise_for_status()
+                issue_ms.append((time.monotonic() - t0) * 1000)
+                next_at += 0.02
+                await asyncio.sleep(max(0, next_at - time.monotonic()))
+
+    issuing = asyncio.create_task(issuer()) if kind == "sheba" else None
+    responded: dict[int, float] = {}
+    for i in range(1, CALLS + 1):
+        if kind == "sheba":
+            reply = await http.post("/api/v1/offices/magura/counters/2/call-next")
+            responded[reply.json()["number"]] = time.monotonic()
+            await http.post(f"/api/v1/offices/magura/tokens/{reply.json()['id']}/complete")
+        else:
+            await http.post(f"/call?n={i}")
+            responded[i] = time.monotonic()
+        await asyncio.sleep(0.25)
+    await asyncio.sleep(2)
+    stop.set()
+    if issuing:
+        await issuing
+
+    latencies: list[float] = []
+    received = 0
+    for pipe in pipes:
+        pipe.send("report")
+        seen = await asyncio.to_thread(pipe.recv)
+        for number, times in seen.items():
+            received += len(times)
+            latencies += [max(0.0, (t - responded[number]) * 1000) for t in times]
+    for proc in procs:
+        proc.join()
+    await http.aclose()
+    result: dict[str, object] = {
+        "p50_ms": pct(latencies, 0.5),
+        "p99_ms": pct(latencies, 0.99),
+        "max_ms": round(max(latencies), 2) if latencies else None,
+        "missing": n * CALLS - received,
+        "rss_mb": rss,
+    }
+    if issue_ms:
+        result["issue_p50_ms"] = round(statistics.median(issue_ms), 2)
+        result["issue_p99_ms"] = pct(issue_ms, 0.99)
+    return result
+
+
+async def main(n: int) -> None:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        EmbeddedRedis(Path(tmp) / "redis", appendonly=False) as r,
+    ):
+        sheba = await run("sheba", n, r.url, Path(tmp) / "sheba")
+        bare = await run("bare", n, r.url, Path(tmp) / "bare")
+    ratio = round(sheba["p99_ms"] / bare["p99_ms"], 2) if bare["p99_ms"] else None  # type: ignore[operator]
+    print(
+        json.dumps(
+            {
+                "bench": "fanout",
+                "clients": n,
+                "calls": CALLS,
+                "sheba": sheba,
+                "bare": bare,
+                "p99_ratio": ratio,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000))
