@@ -21,6 +21,7 @@ from server.api import session, tokens
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
+from server.hardware.spooler import spooler_jobs
 from server.queue.store import QueueStore
 from server.realtime.groups import GroupConsumer
 from server.redis_server import EmbeddedRedis
@@ -28,7 +29,7 @@ from server.settings import Settings
 from server.store import persister
 from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices
-from server.web import pages
+from server.web import kiosk, pages
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             consumer = GroupConsumer(redis_url, persister.GROUP, persister.persist)
             task = asyncio.create_task(consumer.run(), name="persister")
             stack.push_async_callback(_cancel, task)
+            for name, job in spooler_jobs(settings, store, redis_url):
+                stack.push_async_callback(_cancel, asyncio.create_task(job, name=name))
             state = State(
                 settings=settings,
                 redis=redis,
@@ -96,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             *tokens.routes,
             *session.routes,
+            *kiosk.routes,
             *pages.routes,
         ],
         lifespan=lifespan,

@@ -70,3 +70,13 @@ def api_key(digest: str) -> str:
 
 def login_failures(username: str) -> str:
     return f"sheba:loginfail:{username}"
+
+
+def printer_status(office: str) -> str:
+    """Hash (state, message, at): the office's ticket printer as last seen by a spooler."""
+    return prefix(office) + "printer"
+
+
+def printed(office: str, token_id: str) -> str:
+    """Set once, before a token's ticket is sent: a ticket prints at most once."""
+    return prefix(office) + "printed:" + token_id
