@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -23,8 +24,10 @@ from server.queue.store import QueueStore
 
 WEB_DIR = Path(__file__).resolve().parent.parent.parent / "web"
 templates = Jinja2Templates(directory=str(WEB_DIR))
-templates.env.filters["tojson_safe"] = lambda value: json.dumps(value, ensure_ascii=False).replace(
-    "</", "<\\/"
+# Markup: the JSON goes into a <script> element, where HTML entities are not decoded; "</"
+# is escaped instead so that no string can close the element.
+templates.env.filters["tojson_safe"] = lambda value: Markup(
+    json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 )
 
 

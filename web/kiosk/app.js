@@ -2,7 +2,7 @@
 // Any screen left alone for the idle time goes back to start with every input cleared.
 
 import { deviceKey, newIdempotencyKey } from "/static/common/api.js";
-import { currentLang, installToggle, onLangChange, pick } from "/static/common/i18n.js";
+import { currentLang, installToggle, num, onLangChange, pick } from "/static/common/i18n.js";
 import { createKeypad, phoneText, validPhone } from "./keypad.js";
 import { watchOffice } from "./live.js";
 import { EXTRA_TILES, renderConfirm, renderGrid } from "./services.js";
@@ -108,7 +108,9 @@ function showDone() {
   show("done");
   let left = DONE_SECS;
   const tick = () => {
-    $(".k-countdown").textContent = `(${left})`;
+    $(".k-countdown").textContent = `(${num(left)})`;
+    // The spooler prints within seconds: look again so a failure shows while it matters.
+    if ((DONE_SECS - left) % 3 === 2) live.refresh();
     if (left-- <= 0) reset();
   };
   tick();
@@ -154,7 +156,7 @@ onLangChange(() => {
   if (state.screen === "done") renderDone(root, state.token, state.snapshot.printer);
 });
 
-watchOffice({
+const live = watchOffice({
   office,
   key,
   onState(snapshot) {
