@@ -23,7 +23,10 @@ from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
 from server.hardware.spooler import spooler_jobs
 from server.queue.store import QueueStore
+from server.realtime import routes as realtime
 from server.realtime.groups import GroupConsumer
+from server.realtime.hub import Hub
+from server.realtime.metrics import Metrics
 from server.redis_server import EmbeddedRedis
 from server.settings import Settings
 from server.store import persister
@@ -40,6 +43,7 @@ class State(TypedDict):
     store: QueueStore
     sessions: Sessions
     persister: GroupConsumer
+    hub: Hub
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -83,12 +87,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             stack.push_async_callback(_cancel, task)
             for name, job in spooler_jobs(settings, store, redis_url):
                 stack.push_async_callback(_cancel, asyncio.create_task(job, name=name))
+            hub = Hub(redis_url, store, Metrics())
+            await hub.start()
+            stack.push_async_callback(hub.stop)
             state = State(
                 settings=settings,
                 redis=redis,
                 store=store,
                 sessions=Sessions(redis, settings.signing_key(), settings.session_ttl_secs),
                 persister=consumer,
+                hub=hub,
             )
             # Requests see this as request.state; the CLI and tests reach it through the app.
             app.state.runtime = state
@@ -99,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             *tokens.routes,
             *session.routes,
+            *realtime.routes,
             *kiosk.routes,
             *pages.routes,
         ],

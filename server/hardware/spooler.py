@@ -100,7 +100,7 @@ async def publish_status(
     redis: Redis, office: str, status: PrinterStatus, *, retention_secs: int = 36 * 3600
 ) -> bool:
     """Record the printer's state; emit `printer.status` when it changed. True if emitted."""
-    key = keys.printer_status(office)
+    key = keys.printer(office)
     if await redis.hget(key, "state") == status.state:
         return False
     now = datetime.now().astimezone()

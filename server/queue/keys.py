@@ -55,6 +55,11 @@ def recent_calls(office: str) -> str:
     return prefix(office) + "calls"
 
 
+def printer(office: str) -> str:
+    """The ticket printer's last known state (`state`, `message`), set by the spooler."""
+    return prefix(office) + "printer"
+
+
 def offices() -> str:
     """The set of office slugs this Redis serves."""
     return "sheba:offices"
@@ -70,11 +75,6 @@ def api_key(digest: str) -> str:
 
 def login_failures(username: str) -> str:
     return f"sheba:loginfail:{username}"
-
-
-def printer_status(office: str) -> str:
-    """Hash (state, message, at): the office's ticket printer as last seen by a spooler."""
-    return prefix(office) + "printer"
 
 
 def printed(office: str, token_id: str) -> str:

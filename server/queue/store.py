@@ -406,6 +406,21 @@ class QueueStore:
             pipe.zcard(keys.service_queue(slug, code))
         return dict(zip(office.services, await pipe.execute(), strict=True))
 
+    async def counter_queue(self, slug: str, number: int | str) -> list[str]:
+        return await self.redis.zrange(keys.counter_queue(slug, number), 0, -1)
+
+    async def recent_calls(self, slug: str, count: int) -> list[str]:
+        """Ids of the latest calls (and recalls), newest first."""
+        return await self.redis.lrange(keys.recent_calls(slug), 0, count - 1)
+
+    async def raw_tokens(self, slug: str, ids: list[str | None]) -> list[dict[str, str] | None]:
+        """Raw token hashes in one round trip; None for an empty id or a missing token."""
+        pipe = self.redis.pipeline(transaction=False)
+        for token_id in ids:
+            pipe.hgetall(keys.token(slug, token_id or "-"))
+        rows = await pipe.execute()
+        return [row if row and token_id else None for token_id, row in zip(ids, rows, strict=True)]
+
 
 def _script_error(result: dict[str, Any]) -> ShebaError:
     code = result.pop("error")

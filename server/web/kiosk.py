@@ -38,7 +38,7 @@ async def kiosk_snapshot(store: QueueStore, slug: str) -> dict[str, Any]:
     open_counters = {
         c["number"] for c in await store.counters(slug) if c.get("state") == "open"
     }
-    printer = await store.redis.hgetall(keys.printer_status(slug))
+    printer = await store.redis.hgetall(keys.printer(slug))
     services = []
     for s in office.services.values():
         serving = len(open_counters & set(office.counters_serving(s.code))) or 1

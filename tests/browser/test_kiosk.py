@@ -213,7 +213,7 @@ async def test_printer_down_tells_the_citizen_to_note_the_number(
     token_id = (await store_of(live).queue(office.slug, "C"))[0]
     ticket = Path(backend["data_dir"]) / "tickets" / f"{token_id}.png"
     for _ in range(50):
-        state = await redis.hget(redis_keys.printer_status(office.slug), "state")
+        state = await redis.hget(redis_keys.printer(office.slug), "state")
         if ticket.exists() and state == "ok":
             break
         await asyncio.sleep(0.1)

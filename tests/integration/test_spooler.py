@@ -154,7 +154,7 @@ async def test_refusing_printer_is_retried_reported_offline_then_prints_once_and
         # Nothing listens: the kiosk learns the printer is offline.
         await eventually(lambda: printer_events(redis, office.slug))
         assert (await printer_events(redis, office.slug))[0]["state"] == "offline"
-        state = await redis.hgetall(keys.printer_status(office.slug))
+        state = await redis.hgetall(keys.printer(office.slug))
         assert state["state"] == "offline" and state["message"]
         await asyncio.sleep(0.3)  # a few more refused attempts
         assert printer.jobs == {}
@@ -167,7 +167,7 @@ async def test_refusing_printer_is_retried_reported_offline_then_prints_once_and
     assert printer.jobs == {token_id: 1}
     states = [e["state"] for e in await printer_events(redis, office.slug)]
     assert states == ["offline", "ok"]
-    assert (await redis.hgetall(keys.printer_status(office.slug)))["state"] == "ok"
+    assert (await redis.hgetall(keys.printer(office.slug)))["state"] == "ok"
 
 
 async def test_paper_out_is_reported_and_the_ticket_waits_for_paper(

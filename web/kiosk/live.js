@@ -46,7 +46,8 @@ export function watchOffice({ office, key, onState, onOnline, onPrinter }) {
           else if (event.type.startsWith("token.") || event.type.startsWith("counter.")) refreshSoon();
         },
         onStatus(status) {
-          onOnline(/open|online|connected|live|ok/i.test(String(status)));
+          // "connecting" keeps whatever was shown: only a lost connection says "please wait".
+          if (status === "online" || status === "offline") onOnline(status === "online");
         },
       });
       // Realtime carries changes; a slow poll still heals anything missed.

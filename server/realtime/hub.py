@@ -1,0 +1,218 @@
+"""One stream reader per office per process, fanning events out to local sockets.
+
+The broadcaster pattern (encode/broadcaster) with what it lacks: bounded per-socket queues (a
+stalled socket is closed with 1013 instead of growing memory), one JSON encoding per event per
+view, and fan-out in batches that yield so HTTP commands are never starved by a broadcast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import AsyncIterator
+
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from server.queue import keys
+from server.queue.store import QueueStore
+from server.realtime import channels
+from server.realtime.channels import View
+from server.realtime.envelope import Event, stream_id_key
+from server.realtime.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+# A socket may fall this many messages behind before it is closed; it resumes on reconnect.
+QUEUE_SIZE = 256
+# Puts between yields to the event loop during a fan-out: ~200 puts take ~1 ms.
+YIELD_EVERY = 200
+# Blocking reads end this often so that a lost connection is noticed even when idle.
+BLOCK_MS = 10_000
+READ_COUNT = 500
+# App-level keep-alive: a ping every ~15 s (jittered so 5,000 screens do not answer at
+# once); a socket silent for longer than one missed ping is dead and reaped.
+PING_SECS = 15.0
+PING_JITTER_SECS = 1.5
+SILENT_SECS = 27.0
+SWEEP_SECS = 1.0
+PING = '{"type":"ping"}'
+
+CLOSE_TRY_AGAIN = 1013  # too slow: reconnect and resume
+CLOSE_RESTART = 1012  # the office's epoch changed: reconnect for a snapshot
+CLOSE_GOING_AWAY = 1001  # silent too long, or the server is stopping
+
+Item = tuple[tuple[int, int] | None, str]
+
+
+class Subscriber:
+    """One socket's place in the hub: its view, bounded queue and liveness."""
+
+    def __init__(self, office: str, view: View, metrics: Metrics) -> None:
+        self.office = office
+        self.view = view
+        self.queue: asyncio.Queue[Item] = asyncio.Queue(QUEUE_SIZE)
+        self.closed: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        # Set once the socket's first message is out; events before that carry no epoch risk.
+        self.epoch: str | None = None
+        # The stream id of the last event this socket was sent (replay or live).
+        self.last: tuple[int, int] = (0, 0)
+        self.last_seen = time.monotonic()
+        self.next_ping = self.last_seen + _ping_delay()
+        self._metrics = metrics
+
+    def offer(self, item: Item) -> None:
+        if self.closed.done():
+            return
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.close(CLOSE_TRY_AGAIN, "slow")
+
+    def close(self, code: int | None, reason: str = "") -> None:
+        """End the socket: with a close code when the server decides, None when it is gone."""
+        if not self.closed.done():
+            self.closed.set_result(code)
+            if reason:
+                self._metrics.drop(reason)
+
+    def metrics_sent(self) -> None:
+        self._metrics.events_sent += 1
+
+    def heard(self) -> None:
+        self.last_seen = time.monotonic()
+
+
+def _ping_delay() -> float:
+    return PING_SECS + random.uniform(-PING_JITTER_SECS, PING_JITTER_SECS)
+
+
+def expired(sub: Subscriber, now: float) -> bool:
+    return now - sub.last_seen > SILENT_SECS
+
+
+class OfficeReader:
+    """XREAD BLOCK on one office's stream, from the position it had when it started."""
+
+    def __init__(self, hub: Hub, office: str) -> None:
+        self.hub = hub
+        self.office = office
+        self.subscribers: list[Subscriber] = []
+        self.ready = asyncio.Event()
+        self.cursor = "0-0"
+        self.epoch = ""
+        self.task = asyncio.create_task(self.run(), name=f"realtime:{office}")
+
+    async def run(self) -> None:
+        stream = keys.events(self.office)
+        store = self.hub.store
+        while True:
+            try:
+                if not self.ready.is_set():
+                    # Position first: a subscriber that sees `ready` then reads the stream's
+                    # last id gets every later event from here (see socket.py).
+                    last = await store.redis.xrevrange(stream, count=1)
+                    self.cursor = last[0][0] if last else "0-0"
+                    self.epoch = await store.epoch(self.office)
+                    self.ready.set()
+                reply = await self.hub.blocking.xread(
+                    {stream: self.cursor}, count=READ_COUNT, block=BLOCK_MS
+                )
+                if reply:
+                    await self._fan_out(reply[0][1])
+            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                log.warning("realtime %s: Redis unavailable (%s); retrying", self.office, exc)
+                await asyncio.sleep(1)
+
+    async def _fan_out(self, entries: list[tuple[str, dict[str, str]]]) -> None:
+        epoch = await self.hub.store.epoch(self.office)
+        if epoch != self.epoch:
+            # Live state was rebuilt: what sockets hold is void. They reconnect, see the new
+            # epoch and take a snapshot.
+            self.epoch = epoch
+            for sub in list(self.subscribers):
+                if sub.epoch is not None and sub.epoch != epoch:
+                    sub.close(CLOSE_RESTART, "epoch")
+        tz = self.hub.store.tz
+        for entry_id, fields in entries:
+            self.cursor = entry_id
+            event = Event.from_entry(self.office, entry_id, fields)
+            key = stream_id_key(entry_id)
+            encoded: dict[View, str | None] = {}
+            for n, sub in enumerate(list(self.subscribers)):
+                if sub.view not in encoded:
+                    encoded[sub.view] = channels.encode(sub.view, event, epoch, tz)
+                message = encoded[sub.view]
+                if message is not None:
+                    sub.offer((key, message))
+                if n % YIELD_EVERY == YIELD_EVERY - 1:
+                    await asyncio.sleep(0)
+
+
+class Hub:
+    """Every realtime subscription of this process, and the readers that feed them."""
+
+    def __init__(self, redis_url: str, store: QueueStore, metrics: Metrics) -> None:
+        self.store = store
+        self.metrics = metrics
+        # Blocking reads get their own pool with no socket timeout (see PITFALLS: redis-py
+        # would otherwise cut and resend an XREAD BLOCK).
+        self.blocking = Redis.from_url(redis_url, decode_responses=True, socket_timeout=None)
+        self.readers: dict[str, OfficeReader] = {}
+        self._sweeper: asyncio.Task[None] | None = None
+        metrics.reader_count = lambda: len(self.readers)
+
+    async def start(self) -> None:
+        self._sweeper = asyncio.create_task(self._sweep(), name="realtime:keepalive")
+
+    async def stop(self) -> None:
+        for reader in list(self.readers.values()):
+            for sub in reader.subscribers:
+                sub.close(CLOSE_GOING_AWAY)
+            await _cancel(reader.task)
+        self.readers.clear()
+        if self._sweeper:
+            await _cancel(self._sweeper)
+        await self.blocking.aclose()
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, office: str, view: View) -> AsyncIterator[Subscriber]:
+        """Buffer every event of `office` that `view` may see from the moment this returns."""
+        reader = self.readers.get(office)
+        if reader is None:
+            reader = self.readers[office] = OfficeReader(self, office)
+        sub = Subscriber(office, view, self.metrics)
+        reader.subscribers.append(sub)
+        self.metrics.connected(office, view.channel, 1)
+        try:
+            await reader.ready.wait()
+            yield sub
+        finally:
+            sub.close(None)
+            reader.subscribers.remove(sub)
+            self.metrics.connected(office, view.channel, -1)
+            if not reader.subscribers and self.readers.get(office) is reader:
+                del self.readers[office]
+                await _cancel(reader.task)
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(SWEEP_SECS)
+            now = time.monotonic()
+            for reader in list(self.readers.values()):
+                for sub in list(reader.subscribers):
+                    if expired(sub, now):
+                        sub.close(CLOSE_GOING_AWAY, "silent")
+                    elif now >= sub.next_ping:
+                        sub.next_ping = now + _ping_delay()
+                        sub.offer((None, PING))
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
