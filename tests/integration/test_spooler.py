@@ -187,3 +187,14 @@ async def test_paper_out_is_reported_and_the_ticket_waits_for_paper(
         await eventually(lambda: has_states(redis, office.slug, 2))
     assert sum(printer.jobs.values()) == 1
     assert [e["state"] for e in await printer_events(redis, office.slug)] == ["paper_out", "ok"]
+
+
+def test_sheba_printer_test_prints_a_sample_ticket(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from server.cli import main
+
+    assert main(["printer", "test", f"capture://{tmp_path}/sample"]) == 0
+    assert "sample ticket sent" in capsys.readouterr().out
+    assert len(list((tmp_path / "sample").glob("*.bin"))) == 1
+    assert main(["printer", "test", f"tcp://127.0.0.1:{free_port()}"]) == 1
