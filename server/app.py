@@ -21,6 +21,7 @@ from server.api import counter_extras, devices, meetings, openapi, session, toke
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
+from server.hardware.spooler import spooler_jobs
 from server.queue.meeting_escalation import run_escalations
 from server.queue.store import QueueStore
 from server.realtime import routes as realtime
@@ -32,7 +33,7 @@ from server.settings import Settings
 from server.store import meeting_rows, persister
 from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices, keep_offices_installed
-from server.web import announce, pages, screens
+from server.web import announce, kiosk, pages, screens
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                         run_escalations(store, meeting_rows.office_slugs), name="escalations"
                     )
                 )
+                tasks.extend(
+                    asyncio.create_task(job, name=name)
+                    for name, job in spooler_jobs(settings, store, redis_url)
+                )
             for task in tasks:
                 stack.push_async_callback(_cancel, task)
             hub = Hub(redis_url, store, Metrics())
@@ -121,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *tokens.routes,
             *session.routes,
             *realtime.routes,
+            *kiosk.routes,
             *pages.routes,
             *openapi.routes,
             *meetings.routes(),

@@ -140,6 +140,49 @@ def office_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def printer_test(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from server.hardware.printing import (
+        PrinterError,
+        TicketData,
+        open_printer,
+        profile_width,
+        render_ticket,
+    )
+
+    uri = args.uri or settings.printer()
+    sample = TicketData(
+        office_name_bn="সেবা — পরীক্ষামূলক টিকিট",
+        token_display_bn="ক-০০০",
+        token_display="A-000",
+        service_name_bn="প্রিন্টার পরীক্ষা",
+        counter_bn="কাউন্টার ১",
+        people_ahead=0,
+        eta_minutes=0,
+        issued_at=datetime.now(ZoneInfo(settings.timezone)),
+        tracking_url=f"{settings.base_url()}/",
+        documents_bn=("বাংলা যুক্তাক্ষর: ক্ষ ত্র জ্ঞ ন্ত্র",),
+        instruction_bn="এই টিকিটটি ঠিকমতো ছাপা হলে প্রিন্টার প্রস্তুত।",
+    )
+
+    async def work() -> str:
+        printer = open_printer(uri, args.profile or settings.printer_profile)
+        status = await printer.status()
+        print(f"{uri}: {status.state} ({status.message})")
+        await printer.print_ticket(render_ticket(sample, profile_width(printer.profile)))
+        return printer.profile
+
+    try:
+        profile = asyncio.run(work())
+    except PrinterError as exc:
+        print(f"printing failed: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"sample ticket sent to {uri} (profile {profile})")
+    return 0
+
+
 def check(args: argparse.Namespace, settings: Settings) -> int:
     from PIL import features
 
@@ -207,6 +250,13 @@ def main(argv: list[str] | None = None) -> int:
     p = office.add_parser("import", help="create or update an office from TOML")
     p.add_argument("file")
     p.set_defaults(func=office_import)
+    printer = sub.add_parser("printer", help="ticket printer").add_subparsers(
+        dest="sub", required=True
+    )
+    p = printer.add_parser("test", help="print a sample ticket")
+    p.add_argument("uri", nargs="?", help="printer URI (default: SHEBA_PRINTER_URI)")
+    p.add_argument("--profile", help="escpos profile (default: SHEBA_PRINTER_PROFILE)")
+    p.set_defaults(func=printer_test)
     p = sub.add_parser("check", help="check Redis, database and printing prerequisites")
     p.set_defaults(func=check)
     args = parser.parse_args(argv)

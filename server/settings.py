@@ -42,7 +42,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = 16 * 1024
     session_ttl_secs: int = 12 * 3600
     cookie_secure: bool = False
-    printer_uri: str = "capture://var/tickets"
+    # Unset: capture://{data_dir}/tickets (each ticket filed as PNG + ESC/POS bytes). A
+    # relative capture:// directory is relative to the current directory.
+    printer_uri: str | None = None
+    # python-escpos profile: fixes the ticket's width (TM-T20II 576 dots, TM-T88V 512).
+    printer_profile: str = "TM-T20II"
+    # Tokens issued by staff print only when asked; kiosk tokens always print.
+    print_staff_tokens: bool = False
     # console | http:NAME_OR_PATH | email:DOMAIN (see server/hardware/sms/gateway.py)
     sms_gateway: str = "console"
     # Longer texts are cut at a letter boundary with an ellipsis: each part is billed.
@@ -73,6 +79,9 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def printer(self) -> str:
+        return self.printer_uri or f"capture://{self.data_dir / 'tickets'}"
 
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

@@ -99,3 +99,8 @@ def api_key(digest: str) -> str:
 
 def login_failures(username: str) -> str:
     return f"sheba:loginfail:{username}"
+
+
+def printed(office: str, token_id: str) -> str:
+    """Set once, before a token's ticket is sent: a ticket prints at most once."""
+    return prefix(office) + "printed:" + token_id

@@ -70,7 +70,7 @@ needs_chromium = pytest.mark.skipif(
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict[str, Any]:
     """For pytest-playwright's sync fixtures, should a test use them."""
-    return {"executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture

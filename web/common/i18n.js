@@ -67,9 +67,25 @@ export function installToggle(button) {
 /** A time as "সকাল ১০:১৫" / "10:15 am" in the office's timezone. */
 export function clock(iso, withDate = false) {
   const date = iso instanceof Date ? iso : new Date(iso);
-  const opts = { hour: "numeric", minute: "2-digit", timeZone: "Asia/Dhaka" };
-  if (withDate) Object.assign(opts, { day: "numeric", month: "long" });
-  return date.toLocaleString(lang === "bn" ? "bn-BD" : "en-GB", opts);
+  if (lang !== "bn") {
+    const opts = { hour: "numeric", minute: "2-digit", timeZone: "Asia/Dhaka" };
+    if (withDate) Object.assign(opts, { day: "numeric", month: "long" });
+    return date.toLocaleString("en-GB", opts);
+  }
+  // Browsers write "AM/PM" even in bn-BD; Bangladesh says the part of the day instead,
+  // as the printed ticket does (server/bengali.py bn_time).
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      hour: "numeric", minute: "2-digit", hourCycle: "h23", timeZone: "Asia/Dhaka",
+    }).formatToParts(date).map((p) => [p.type, p.value]),
+  );
+  const hour = Number(parts.hour);
+  const part = hour < 5 ? "রাত" : hour < 12 ? "সকাল" : hour < 15 ? "দুপুর"
+    : hour < 18 ? "বিকাল" : hour < 20 ? "সন্ধ্যা" : "রাত";
+  const time = `${part} ${bnDigits(`${hour % 12 || 12}:${parts.minute}`)}`;
+  if (!withDate) return time;
+  const day = date.toLocaleString("bn-BD", { day: "numeric", month: "long", timeZone: "Asia/Dhaka" });
+  return `${day}, ${time}`;
 }
 
 /** Minutes as "১২ মিনিট" / "12 min", hours when long. */

@@ -14,11 +14,12 @@ Weight = Literal["regular", "bold"]
 
 log = logging.getLogger(__name__)
 
-# Debian's fonts-noto-core: the best-hinted Bengali face when the host has it.
+# Hind Siliguri comes with the project (a pip dependency), so every machine prints the same
+# ticket; it also has Latin letters, which Noto Sans Bengali lacks (A-023 printed as boxes).
+_HIND_FILES = {"regular": "HindSiliguri-Regular.ttf", "bold": "HindSiliguri-Bold.ttf"}
+# Debian's fonts-noto-core: the fallback should the package's files be missing.
 NOTO_DIR = Path("/usr/share/fonts/truetype/noto")
 _NOTO_FILES = {"regular": "NotoSansBengali-Regular.ttf", "bold": "NotoSansBengali-Bold.ttf"}
-# The pip fallback, so a machine without apt still prints Bengali.
-_HIND_FILES = {"regular": "HindSiliguri-Regular.ttf", "bold": "HindSiliguri-Bold.ttf"}
 
 
 def raqm_available() -> bool:
@@ -31,16 +32,16 @@ def raqm_available() -> bool:
 
 @cache
 def font_path(weight: Weight = "regular") -> Path:
-    """The TTF for `weight`: system Noto Sans Bengali if installed, else Hind Siliguri."""
-    if weight not in _NOTO_FILES:
+    """The TTF for `weight`: Hind Siliguri from its package, else system Noto Sans Bengali."""
+    if weight not in _HIND_FILES:
         raise ValueError(f"unknown font weight {weight!r}")
-    noto = NOTO_DIR / _NOTO_FILES[weight]
-    if noto.is_file():
-        return noto
     hind = Path(str(files("fontpkg_hind_siliguri") / "files" / _HIND_FILES[weight]))
-    if not hind.is_file():
-        raise FileNotFoundError(f"no Bengali font found (looked for {noto} and {hind})")
-    return hind
+    if hind.is_file():
+        return hind
+    noto = NOTO_DIR / _NOTO_FILES[weight]
+    if not noto.is_file():
+        raise FileNotFoundError(f"no Bengali font found (looked for {hind} and {noto})")
+    return noto
 
 
 @cache
