@@ -132,6 +132,7 @@ def tracking_view(raw: Mapping[str, str], office: Office, tz: ZoneInfo) -> dict[
         "official": official_view(office, raw["official"]),
         "requested_at": iso_from_ms(raw.get("requested_ms"), tz),
         "seen": bool(raw.get("seen_ms")),
+        "forwarded": bool(raw.get("forwarded_from")),
         "at": raw.get("at") or None,
         "reason_code": raw.get("reason_code") or None,
         "reason": raw.get("reason") or None,

@@ -19,6 +19,8 @@ from server.queue.meetings_store import meeting_store
 from server.queue.office import Office
 from server.queue.store import Actor, QueueStore
 
+DONE = frozenset({meetings.ATTENDED, meetings.MISSED})
+
 
 def staff_meeting_event(data: Mapping[str, Any], tz: ZoneInfo) -> dict[str, Any]:
     """A meeting.* event's data for staff: the meeting in its public (masked) shape."""
@@ -68,11 +70,13 @@ async def official_snapshot(store: QueueStore, slug: str, actor: Actor | None) -
     pending = sorted(
         (r for r in rows if r["status"] == meetings.PENDING), key=lambda r: int(r["order"])
     )
+    # Appointments from today on, and today's that already ended (attended or missed).
     scheduled = sorted(
         (
             r
             for r in rows
-            if r["status"] == meetings.SCHEDULED and (r.get("slot_day") or "") >= today
+            if (r["status"] == meetings.SCHEDULED and (r.get("slot_day") or "") >= today)
+            or (r["status"] in DONE and r.get("slot_day") == today)
         ),
         key=lambda r: int(r["at_ms"] or 0),
     )
