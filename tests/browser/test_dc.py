@@ -182,20 +182,21 @@ async def test_an_official_sees_only_their_own_requests(
 
 
 @dataclass(frozen=True)
-class EarlierClock(domain.Clock):
-    """The real time, some minutes ago: requests made "earlier" without waiting for them."""
+class ShiftedClock(domain.Clock):
+    """The real time moved by some minutes: requests made "earlier", or a meeting's time
+    come, without waiting for it."""
 
     minutes: float = 0
 
     def now(self) -> datetime:
-        return super().now() - timedelta(minutes=self.minutes)
+        return super().now() + timedelta(minutes=self.minutes)
 
 
 @contextmanager
 def minutes_ago(live: LiveServer, minutes: float) -> Iterator[None]:
     store = store_of(live)
     original = store.clock
-    store.clock = EarlierClock(original.tz, minutes)
+    store.clock = ShiftedClock(original.tz, -minutes)
     try:
         yield
     finally:
@@ -270,3 +271,44 @@ async def test_screenshots_of_the_screen_and_the_tracking_page(
         assert "খুঁজে পাওয়া যায়নি" in await citizen.content()
     finally:
         await phone.close()
+
+
+async def test_forward_then_attended_once_the_time_has_come_and_english(
+    live: LiveServer, office: Office, keys: dict[str, str], browser_page: Any
+) -> None:
+    page = browser_page
+    sent = await ask(live, office, keys["kiosk"])
+    kept = await ask(live, office, keys["kiosk"], phone="01812345678", name="করিম")
+    async with httpx.AsyncClient(base_url=live.url, headers=bearer(keys["admin"])) as client:
+        slots = (await client.get(f"/api/v1/offices/{office.slug}/officials/dc/slots")).json()
+        at = next(s["at"] for d in slots["days"] for s in d["slots"])
+        done = await client.post(
+            f"/api/v1/offices/{office.slug}/meetings/{kept['id']}/schedule", json={"at": at}
+        )
+        assert done.status_code == 200, done.text
+    await log_in(page, live, office, await official_user(office, "dc"))
+    row = page.locator(f"#pending li[data-id='{sent['id']}']")
+    await row.locator("[data-act=forward]").click()
+    await row.locator("[name=deadline]").select_option("180")
+    await row.locator("[data-act=to][data-to=adc-general]").click()
+    await row.wait_for(state="detached")
+    tracked = await track(live, sent["id"])
+    assert (tracked["status"], tracked["official"]["slug"]) == ("pending", "adc-general")
+
+    appointment = page.locator(f"#schedule li[data-id='{kept['id']}']")
+    assert await appointment.locator("[data-act=attended]").is_disabled()
+    # The meeting's time comes (on the server's clock, which the screen follows).
+    store = store_of(live)
+    original = store.clock
+    ahead = (datetime.fromisoformat(at) - original.now()).total_seconds() / 60
+    store.clock = ShiftedClock(original.tz, ahead + 5)
+    try:
+        await page.reload()
+        await appointment.locator("[data-act=attended]:enabled").click()
+        await appointment.locator(".pill", has_text="উপস্থিত ছিলেন").wait_for()
+        assert (await track(live, kept["id"]))["status"] == "attended"
+    finally:
+        store.clock = original
+    await page.click(".lang-toggle")
+    await page.locator("#official-name", has_text="Deputy Commissioner").wait_for()
+    await appointment.locator(".pill", has_text="Attended").wait_for()

@@ -53,7 +53,7 @@ export function createReplies(ctx) {
       if (error.code === "slot_taken" && open?.id === id) {
         await showSlots(say("সময়টি আর খালি নেই — খালি সময়গুলো আবার দেখানো হলো।",
           "That time was just taken — the free times are shown again."));
-      } else if (open?.id === id) {
+      } else if (open?.id === id && panel.querySelector(".panel-error")) {
         panel.querySelector(".panel-error").textContent = error.text(currentLang());
       } else ctx.notice(error.text(currentLang()));
       return null;
