@@ -33,7 +33,7 @@ from server.settings import Settings
 from server.store import meeting_rows, persister
 from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices, keep_offices_installed
-from server.web import announce, kiosk, pages, screens
+from server.web import announce, kiosk, meeting_pages, pages, screens
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *devices.routes,
             *announce.routes,
             *screens.routes,
+            *meeting_pages.routes,
             *tokens.routes,
             *session.routes,
             *realtime.routes,

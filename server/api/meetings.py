@@ -170,6 +170,7 @@ async def meeting_options(request: Request) -> Response:
                     "opens": o.opens,
                     "closes": o.closes,
                     "slot_minutes": o.slot_minutes,
+                    "reply_target_minutes": o.reply_target_minutes,
                 }
                 for o in office.officials.values()
             ],

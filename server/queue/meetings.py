@@ -49,8 +49,8 @@ DETAILS_MAX_CHARS = 300
 NAME_MAX_CHARS = 100
 
 
-def official_view(office: Office, slug: str) -> dict[str, Any]:
-    o = office.officials.get(slug)
+def official_view(office: Office | None, slug: str) -> dict[str, Any]:
+    o = office.officials.get(slug) if office is not None else None
     if o is None:
         return {"slug": slug}
     return {
@@ -72,13 +72,17 @@ def reply_minutes(raw: Mapping[str, str]) -> float | None:
 
 def public_meeting(
     raw: Mapping[str, str],
-    office: Office,
+    office: Office | None,
     tz: ZoneInfo,
     *,
     position: int | None = None,
     reveal_phone: bool = False,
 ) -> dict[str, Any]:
-    """A meeting as officials and the staff API see it: the phone masked unless revealed."""
+    """A meeting as officials and the staff API see it: the phone masked unless revealed.
+
+    Without the office (a realtime event is rendered without one), the official is named
+    from the names the meeting carries.
+    """
     purpose_bn, purpose_en = PURPOSES.get(raw.get("purpose", ""), ("", ""))
     meeting: dict[str, Any] = {
         "id": raw["id"],
@@ -86,7 +90,13 @@ def public_meeting(
         "ref": raw["ref"],
         "ref_bn": raw["ref_bn"],
         "status": raw["status"],
-        "official": official_view(office, raw["official"]),
+        "official": official_view(office, raw["official"])
+        if office is not None
+        else {
+            "slug": raw["official"],
+            "name_bn": raw.get("official_name_bn", ""),
+            "name_en": raw.get("official_name_en", ""),
+        },
         "name": raw.get("name", ""),
         "phone_masked": mask_phone(raw["phone"]) if raw.get("phone") else None,
         "purpose": raw.get("purpose", ""),
@@ -122,6 +132,7 @@ def tracking_view(raw: Mapping[str, str], office: Office, tz: ZoneInfo) -> dict[
         "official": official_view(office, raw["official"]),
         "requested_at": iso_from_ms(raw.get("requested_ms"), tz),
         "seen": bool(raw.get("seen_ms")),
+        "forwarded": bool(raw.get("forwarded_from")),
         "at": raw.get("at") or None,
         "reason_code": raw.get("reason_code") or None,
         "reason": raw.get("reason") or None,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from server.queue import domain
 from server.queue.store import Actor
 from server.realtime.envelope import Event
+from server.realtime.official import concerns, staff_meeting_event
 
 PUBLIC = frozenset({"display", "kiosk"})
 # channel -> roles that may open it. Device keys for display and kiosk are accepted (and
@@ -102,8 +103,18 @@ class View:
 
 def view_for(channel: str, actor: Actor | None) -> View:
     if channel == "official" and actor is not None:
-        return View(channel, actor.official, every_official=actor.role == "admin")
+        # An admin who chose an official (see `as_official`) sees that official's screen.
+        every = actor.role == "admin" and not actor.official
+        return View(channel, actor.official, every_official=every)
     return View(channel)
+
+
+def as_official(channel: str, actor: Actor | None, wanted: str | None) -> Actor | None:
+    """An admin opening the official channel with `?official=slug` acts as that official's
+    viewer; anyone else is bound to their own official whatever they ask for."""
+    if channel != "official" or actor is None or actor.role != "admin" or not wanted:
+        return actor
+    return replace(actor, official=wanted)
 
 
 def may_open(channel: str, actor: Actor | None, office: str) -> int | None:
@@ -168,10 +179,11 @@ def visible(view: View, event: Event, tz: ZoneInfo) -> dict[str, Any] | None:
     if view.channel == "official":
         if not kind.startswith("meeting."):
             return None
-        meeting = event.data.get("meeting")
-        mine = isinstance(meeting, Mapping) and meeting.get("official") == view.official
-        return _staff(event.data, tz) if mine or view.every_official else None
+        mine = view.every_official or concerns(event.data, view.official)
+        return _staff(staff_meeting_event(event.data, tz), tz) if mine else None
     if view.channel == "admin":
+        if kind.startswith("meeting."):
+            return _staff(staff_meeting_event(event.data, tz), tz)
         return _staff(event.data, tz)
     return None
 

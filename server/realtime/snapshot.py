@@ -17,6 +17,7 @@ from typing import Any
 from server.queue import domain, hours, keys
 from server.queue.store import Actor, QueueStore
 from server.realtime.channels import public_token
+from server.realtime.official import official_snapshot
 
 Builder = Callable[[QueueStore, str, Actor | None], Awaitable[dict[str, Any]]]
 RECENT_CALLS = 10
@@ -118,8 +119,8 @@ async def counter(store: QueueStore, slug: str, actor: Actor | None) -> dict[str
 
 
 async def official(store: QueueStore, slug: str, actor: Actor | None) -> dict[str, Any]:
-    """Replaced by the meetings module with the official's (or, for admin, all) meetings."""
-    return {"meetings": []}
+    """The official's (or, for an admin who chose none, every official's) meetings."""
+    return await official_snapshot(store, slug, actor)
 
 
 async def admin(store: QueueStore, slug: str, actor: Actor | None) -> dict[str, Any]:

@@ -90,6 +90,10 @@ async def endpoint(ws: WebSocket) -> None:
         refused = channels.may_open(channel, actor, office)
         if refused:
             raise _Close(refused)
+        actor = channels.as_official(channel, actor, ws.query_params.get("official"))
+        if actor is not None and actor.official is not None and channel == "official":
+            if actor.official not in (await store.office(office)).officials:
+                raise _Close(CLOSE_NOT_FOUND)
         view = channels.view_for(channel, actor)
         async with hub.subscribe(office, view) as sub:
             await _start(ws, store, sub, channel, actor)

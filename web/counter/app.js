@@ -2,7 +2,8 @@
 
 import { api } from "/static/common/api.js";
 import { connectFeed } from "/static/common/feed.js";
-import { currentLang, installToggle, num, onLangChange, pick } from "/static/common/i18n.js";
+import { currentLang, installToggle, onLangChange, pick } from "/static/common/i18n.js";
+import { staffLogin } from "/static/common/login.js";
 import { createActions } from "./actions.js";
 import { buildActions, render, tick } from "./console.js";
 
@@ -32,7 +33,7 @@ async function refresh() {
   } catch (error) {
     if (error.status === 401 || error.status === 403) {
       loggedOut();
-      if (error.status === 403) $("login-error").textContent = error.text(currentLang());
+      if (error.status === 403) login.fail(error.text(currentLang()));
     } else throw error;
   }
 }
@@ -93,26 +94,11 @@ async function enter() {
   if (known) await startConsole(); else showPicker();
 }
 
-$("login").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = event.currentTarget;
-  $("login-error").textContent = "";
-  try {
-    await api("/api/v1/auth/login", {
-      method: "POST", body: { username: form.username.value, password: form.password.value },
-    });
-    me = await api("/api/v1/auth/me");
-    form.password.value = "";
-    await enter();
-  } catch (error) {
-    $("login-error").textContent = error.text ? error.text(currentLang()) : String(error);
-  }
+const login = staffLogin({
+  onLogin: async (who) => { me = who; await enter(); },
+  onLoggedOut: loggedOut,
 });
-
-$("logout").addEventListener("click", async () => {
-  await api("/api/v1/auth/logout", { method: "POST" }).catch(() => {});
-  loggedOut();
-});
+$("logout").addEventListener("click", () => login.logout());
 $("change-counter").addEventListener("click", () => {
   feed?.close();
   feed = null;
@@ -133,10 +119,4 @@ const actions = createActions({
 buildActions($("actions"), actions.run);
 setInterval(tick, 1000);
 
-try {
-  me = await api("/api/v1/auth/me");
-  await enter();
-} catch (error) {
-  if (error.status === 401) loggedOut();
-  else notice(error.text ? error.text(currentLang()) : String(error));
-}
+await login.start(notice);
