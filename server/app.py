@@ -17,7 +17,8 @@ from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server.api import session, tokens
+from server import notify
+from server.api import notifications, session, tokens
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
@@ -38,6 +39,8 @@ class State(TypedDict):
     store: QueueStore
     sessions: Sessions
     persister: GroupConsumer
+    notifications: notify.Notifications
+    notifier: GroupConsumer
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -79,19 +82,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
             consumer = GroupConsumer(redis_url, persister.GROUP, persister.persist)
             task = asyncio.create_task(consumer.run(), name="persister")
             stack.push_async_callback(_cancel, task)
+            notices = notify.build(settings, store, redis)
+            sending = asyncio.create_task(notices.sender.run(), name="notification-sender")
+            stack.push_async_callback(_cancel, sending)
+            notifier = GroupConsumer(redis_url, notify.GROUP, notices.notifier)
+            notifying = asyncio.create_task(notifier.run(), name="notifier")
+            stack.push_async_callback(_cancel, notifying)
             state = State(
                 settings=settings,
                 redis=redis,
                 store=store,
                 sessions=Sessions(redis, settings.signing_key(), settings.session_ttl_secs),
                 persister=consumer,
+                notifications=notices,
+                notifier=notifier,
             )
             # Requests see this as request.state; the CLI and tests reach it through the app.
             app.state.runtime = state
             yield state
 
     return Starlette(
-        routes=[Route("/healthz", healthz), *tokens.routes, *session.routes],
+        routes=[Route("/healthz", healthz), *tokens.routes, *session.routes, *notifications.routes],
         lifespan=lifespan,
         exception_handlers={
             ShebaError: sheba_error,
