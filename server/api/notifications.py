@@ -33,8 +33,9 @@ async def sms_inbound(request: Request) -> Response:
     body = await request.body()
     if len(body) > settings.max_body_bytes:
         raise ShebaError("too_large")
+    notices = _notifications(request)
     if not verify_signature(
-        body, request.headers.get(SIGNATURE_HEADER, ""), settings.sms_webhook_secret or ""
+        body, request.headers.get(SIGNATURE_HEADER, ""), notices.webhook_secret or ""
     ):
         raise ShebaError(
             "unauthorized",
@@ -51,7 +52,6 @@ async def sms_inbound(request: Request) -> Response:
         return json_response({"matched": await replies.delivery_report(payload)})
     if payload.get("type") != "reply":
         raise ShebaError("invalid_input", field="type")
-    notices = _notifications(request)
     action, result, answer = await replies.handle_reply(
         request.state.store, notices.composer, payload
     )

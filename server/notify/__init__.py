@@ -35,6 +35,8 @@ class Notifications:
     notifier: Notifier
     sender: Sender
     composer: Composer
+    # The inbound webhook's HMAC key (settings.sms_webhook_secret); None accepts nothing.
+    webhook_secret: str | None = None
 
 
 def mailer_from(settings: Settings) -> Mailer | None:
@@ -52,4 +54,4 @@ def build(settings: Settings, store: QueueStore, redis: Redis) -> Notifications:
         transports.append(MailTransport(mailer))
     sender = Sender(transports, settings, redis)
     notifier = Notifier(store, composer, settings, on_queued=sender.wake)
-    return Notifications(notifier, sender, composer)
+    return Notifications(notifier, sender, composer, settings.sms_webhook_secret)

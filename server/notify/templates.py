@@ -68,7 +68,7 @@ class Renderer:
             autoescape=False,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=False,
-            trim_blocks=True,
+            trim_blocks=False,
             lstrip_blocks=True,
         )
 
