@@ -34,6 +34,7 @@ from server.settings import Settings
 log = logging.getLogger(__name__)
 
 GROUP = "notifier"
+NOTIFYING = frozenset(TOKEN_EVENTS + MEETING_EVENTS + COMPLAINT_EVENTS)
 # Guards for one-off messages and the phone → token index outlive the office day.
 GUARD_SECS = 2 * 86400
 
@@ -67,7 +68,15 @@ class Notifier:
         age_ms = time.time() * 1000 - stream_id_key(event.id)[0]
         if age_ms > self.settings.notify_max_event_age_secs * 1000:
             return
-        office = await self.store.office(event.office)
+        if event.type not in NOTIFYING:
+            return
+        try:
+            office = await self.store.office(event.office)
+        except ValueError:
+            # A configuration this version cannot read: retrying will not help, and holding
+            # the group up would delay every other office's messages.
+            log.error("notifier: cannot read office %s; skipping %s", event.office, event.id)
+            return
         drafts = await self.drafts(event, office)
         if drafts:
             await outbox.enqueue(event.office, drafts)
