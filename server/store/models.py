@@ -174,7 +174,9 @@ class Outbox(Model):
     # "<event id>:<template>" (or "<inbound id>:<template>"): a second delivery of the same
     # event inserts nothing.
     key = fields.CharField(max_length=120, unique=True)
-    office = fields.ForeignKeyField("models.Office", related_name="outbox")
+    # A plain column, not a foreign key: a message is queued straight from a Redis event, and
+    # an office live in Redis but not (yet) in SQL must not hold up the notifier.
+    office_id = fields.CharField(max_length=40)
     channel = fields.CharField(max_length=8, default="sms")
     phone = fields.CharField(max_length=16, default="", db_index=True)
     email = fields.CharField(max_length=200, default="")
@@ -208,7 +210,7 @@ class InboundSms(Model):
 
     id = fields.BigIntField(primary_key=True)
     provider_id = fields.CharField(max_length=120, unique=True)
-    office = fields.ForeignKeyField("models.Office", related_name="inbound_sms", null=True)
+    office_id = fields.CharField(max_length=40, null=True)
     phone = fields.CharField(max_length=16)
     text = fields.CharField(max_length=400)
     action = fields.CharField(max_length=12)

@@ -1,6 +1,5 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
@@ -15,7 +14,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('provider_id', fields.CharField(unique=True, max_length=120)),
-                ('office', fields.ForeignKeyField('models.Office', source_field='office_id', null=True, db_constraint=True, to_field='slug', related_name='inbound_sms', on_delete=OnDelete.CASCADE)),
+                ('office_id', fields.CharField(null=True, max_length=40)),
                 ('phone', fields.CharField(max_length=16)),
                 ('text', fields.CharField(max_length=400)),
                 ('action', fields.CharField(max_length=12)),
@@ -31,7 +30,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('key', fields.CharField(unique=True, max_length=120)),
-                ('office', fields.ForeignKeyField('models.Office', source_field='office_id', db_constraint=True, to_field='slug', related_name='outbox', on_delete=OnDelete.CASCADE)),
+                ('office_id', fields.CharField(max_length=40)),
                 ('channel', fields.CharField(default='sms', max_length=8)),
                 ('phone', fields.CharField(default='', db_index=True, max_length=16)),
                 ('email', fields.CharField(default='', max_length=200)),
