@@ -17,7 +17,8 @@ from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from server.api import counter_extras, devices, meetings, openapi, session, tokens
+from server import notify
+from server.api import counter_extras, devices, meetings, notifications, openapi, session, tokens
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.errors import ShebaError
@@ -45,6 +46,8 @@ class State(TypedDict):
     sessions: Sessions
     persister: GroupConsumer
     hub: Hub
+    notifications: notify.Notifications
+    notifier: GroupConsumer
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -98,6 +101,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     asyncio.create_task(job, name=name)
                     for name, job in spooler_jobs(settings, store, redis_url)
                 )
+            notices = notify.build(settings, store, redis)
+            notifier = GroupConsumer(redis_url, notify.GROUP, notices.notifier)
+            if settings.run_consumers:
+                tasks.append(asyncio.create_task(notices.sender.run(), name="notification-sender"))
+                tasks.append(asyncio.create_task(notifier.run(), name="notifier"))
             for task in tasks:
                 stack.push_async_callback(_cancel, task)
             hub = Hub(redis_url, store, Metrics())
@@ -110,6 +118,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 sessions=Sessions(redis, settings.signing_key(), settings.session_ttl_secs),
                 persister=consumer,
                 hub=hub,
+                notifications=notices,
+                notifier=notifier,
             )
             # Requests see this as request.state; the CLI and tests reach it through the app.
             app.state.runtime = state
@@ -124,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *announce.routes,
             *screens.routes,
             *meeting_pages.routes,
+            *notifications.routes,
             *tokens.routes,
             *session.routes,
             *realtime.routes,

@@ -220,7 +220,68 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
         from server.redis_server import find_redis_server
 
         print(f"redis: embedded ({find_redis_server()})")
+    ok &= _check_notifications(settings)
     return 0 if ok else 1
+
+
+def sms_test(args: argparse.Namespace, settings: Settings) -> int:
+    from server.hardware.sms import GatewayError, SmsMessage, open_gateway
+    from server.notify import mailer_from
+    from server.notify.templates import Renderer
+
+    text = Renderer(settings.templates_dir).render("sms.test", args.lang, {})
+
+    async def work() -> str:
+        gateway = open_gateway(settings.sms_gateway, mailer=mailer_from(settings))
+        try:
+            result = await gateway.send(SmsMessage(args.phone, text, f"test-{os.getpid()}"))
+        finally:
+            await gateway.aclose()
+        return f"sent via {gateway.name}: id {result.gateway_message_id}, {result.parts} part(s)"
+
+    try:
+        print(asyncio.run(work()))
+    except GatewayError as exc:
+        print(f"SMS test FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _reachable(url: str) -> str:
+    """Can we open a TCP connection to the host of `url`? (no request is sent)"""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    port = parts.port or {"https": 443, "http": 80, "smtps": 465}.get(parts.scheme, 25)
+    try:
+        socket.create_connection((parts.hostname or "", port), timeout=3).close()
+    except OSError as exc:
+        return f"UNREACHABLE ({exc})"
+    return "ok"
+
+
+def _check_notifications(settings: Settings) -> bool:
+    from server.hardware.sms import open_gateway
+    from server.notify import mailer_from
+
+    ok = True
+    try:
+        gateway = open_gateway(settings.sms_gateway, mailer=mailer_from(settings))
+        config = getattr(gateway, "config", None)
+        state = _reachable(config.url) if config is not None else "ok"
+        print(f"SMS gateway ({gateway.name}): {state}")
+        ok &= state == "ok"
+    except Exception as exc:
+        print(f"SMS gateway: FAILED ({exc})")
+        ok = False
+    if settings.smtp_url:
+        state = _reachable(settings.smtp_url)
+        print(f"SMTP: {state}")
+        ok &= state == "ok"
+    else:
+        print("SMTP: not configured (no e-mail)")
+    return ok
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -257,6 +318,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("uri", nargs="?", help="printer URI (default: SHEBA_PRINTER_URI)")
     p.add_argument("--profile", help="escpos profile (default: SHEBA_PRINTER_PROFILE)")
     p.set_defaults(func=printer_test)
+    sms = sub.add_parser("sms", help="SMS").add_subparsers(dest="sub", required=True)
+    p = sms.add_parser("test", help="send one test SMS through the configured gateway")
+    p.add_argument("phone")
+    p.add_argument("--lang", choices=("bn", "en"), default="bn")
+    p.set_defaults(func=sms_test)
     p = sub.add_parser("check", help="check Redis, database and printing prerequisites")
     p.set_defaults(func=check)
     args = parser.parse_args(argv)

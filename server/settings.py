@@ -58,6 +58,26 @@ class Settings(BaseSettings):
     # smtp://user:pass@host:587?starttls=1 or smtps://user:pass@host; unset, no e-mail.
     smtp_url: str | None = Field(default=None, repr=False)
     smtp_from: str | None = None
+    # Notifications (server/notify). A notifier that first meets a stream skips events older
+    # than this, so a newly added notifier never texts yesterday's citizens.
+    notify_max_event_age_secs: int = 30 * 60
+    # "You are next but two": sent to the token that becomes this many-th in its queue.
+    notify_next_but: int = 3
+    # Office overrides of server/notify/templates: {lang}/{event type}.txt.j2 files.
+    templates_dir: Path | None = None
+    notify_max_attempts: int = 6
+    notify_backoff_base_secs: float = 2.0
+    notify_backoff_max_secs: float = 300.0
+    # Consecutive retryable failures (of at least two messages) that open the breaker.
+    notify_breaker_failures: int = 5
+    notify_breaker_cooldown_secs: float = 30.0
+    notify_breaker_max_cooldown_secs: float = 600.0
+    # Per gateway, per process: Bangladeshi bulk-SMS accounts throttle around 5-10/s.
+    sms_rate_per_sec: float = 5.0
+    mail_rate_per_sec: float = 2.0
+    # A row left in 'sending' longer than this belonged to a process that died mid-send;
+    # it must exceed the gateway timeout, or a slow send would be taken for a dead one.
+    notify_sending_lease_secs: float = 120.0
 
     def data_path(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)

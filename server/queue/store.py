@@ -32,6 +32,7 @@ SCRIPT_NAMES = (
     "prioritise",
     "counter_state",
     "rollover",
+    "defer",
 )
 # A process re-reads an office's configuration from Redis at most this often, so an admin's
 # change reaches every worker within a few seconds without a read on every request.
@@ -311,6 +312,12 @@ class QueueStore:
             int(stats.get("priority", 0)), int(stats.get("issued", 0)), office.priority_share
         )
         return await self._command(slug, "prioritise", [token_id, "1" if allowed else "0"], actor)
+
+    async def defer(
+        self, slug: str, token_id: str, places: int = 3, *, actor: Actor | None = None
+    ) -> CommandResult:
+        """Move a waiting token back `places` places, once per token (more time, by SMS)."""
+        return await self._command(slug, "defer", [token_id, places], actor)
 
     async def set_counter_state(
         self, slug: str, counter: int, state: str, *, actor: Actor | None = None

@@ -190,3 +190,64 @@ class Meeting(Model):
     class Meta:
         table = "meeting"
         indexes = (("office_id", "official", "status"), ("office_id", "day"))
+
+
+class Outbox(Model):
+    """One SMS or e-mail to send: written once per (event, template), sent at most once.
+
+    States: queued (waiting, maybe after a failure) → sending (handed to the sender,
+    committed before the gateway is called) → sent; or failed (refused for good, or
+    interrupted mid-send on a gateway that cannot drop duplicates) and dead (retries used
+    up). Failed and dead rows wait for an admin to resend them.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    # "<event id>:<template>" (or "<inbound id>:<template>"): a second delivery of the same
+    # event inserts nothing.
+    key = fields.CharField(max_length=120, unique=True)
+    # A plain column, not a foreign key: a message is queued straight from a Redis event, and
+    # an office live in Redis but not (yet) in SQL must not hold up the notifier.
+    office_id = fields.CharField(max_length=40)
+    channel = fields.CharField(max_length=8, default="sms")
+    phone = fields.CharField(max_length=16, default="", db_index=True)
+    email = fields.CharField(max_length=200, default="")
+    template = fields.CharField(max_length=40)
+    lang = fields.CharField(max_length=2, default="bn")
+    subject = fields.CharField(max_length=200, default="")
+    text = fields.TextField()
+    parts = fields.IntField(default=1)
+    state = fields.CharField(max_length=8, default="queued")
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    sending_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
+    gateway = fields.CharField(max_length=60, default="")
+    gateway_message_id = fields.CharField(max_length=120, null=True, db_index=True)
+    # Set when a message whose first delivery is unknown is sent again by hand.
+    possibly_duplicate = fields.BooleanField(default=False)
+    delivery = fields.CharField(max_length=20, default="")
+    token_id = fields.CharField(max_length=32, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    sent_at = fields.DatetimeField(null=True)
+    delivered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox"
+        indexes = (("channel", "state", "next_attempt_at"), ("office_id", "created_at"))
+
+
+class InboundSms(Model):
+    """A citizen's SMS reply and what it did, once per gateway message id."""
+
+    id = fields.BigIntField(primary_key=True)
+    provider_id = fields.CharField(max_length=120, unique=True)
+    office_id = fields.CharField(max_length=40, null=True)
+    phone = fields.CharField(max_length=16)
+    text = fields.CharField(max_length=400)
+    action = fields.CharField(max_length=12)
+    outcome = fields.CharField(max_length=20, default="")
+    token_id = fields.CharField(max_length=32, null=True)
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "inbound_sms"
