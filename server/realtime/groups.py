@@ -139,7 +139,7 @@ class GroupConsumer:
     async def _handle_all(self, stream: str, events: list[Event]) -> None:
         if self.batch_handler is not None and len(events) > 1:
             try:
-                await self.batch_handler(events)
+                await _uncancellable(self.batch_handler(events))
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -164,7 +164,7 @@ class GroupConsumer:
 
     async def _handle(self, stream: str, event: Event) -> None:
         try:
-            await self.handler(event)
+            await _uncancellable(self.handler(event))
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -197,3 +197,14 @@ class GroupConsumer:
         target = stream_id_key(event_id)
         async with self._progress:
             await self._progress.wait_for(lambda: self._done.get(office, (0, 0)) >= target)
+
+
+async def _uncancellable(work: Awaitable[None]) -> None:
+    """Run a handler to its end even if this consumer is cancelled meanwhile.
+
+    Stopping a consumer must not cut a handler inside an SQL transaction: Tortoise's SQLite
+    client can leave its connection lock held when cancelled there, and every later query
+    then waits forever. The entry is not acknowledged, so it is handled again (idempotently)
+    by whoever consumes next.
+    """
+    await asyncio.shield(asyncio.ensure_future(work))
