@@ -40,10 +40,29 @@ async def notices(live: LiveServer) -> AsyncIterator[Notifications]:
     # messages must not queue ahead of the test's at five a second.
     notices.sender.settings = settings.model_copy(update={"sms_rate_per_sec": 0.0})
     await notices.sender.replace(SmsTransport(open_gateway("console")))
+    await _drain(runtime, notices)
     yield notices
     notices.sender.settings = settings
     notices.webhook_secret = None
     await notices.sender.replace(SmsTransport(open_gateway("console")))
+
+
+async def _drain(runtime: dict, notices: Notifications) -> None:
+    """Let earlier tests' messages go out first, so that a gateway a test installs sees only
+    its own: the notifier catches up with every office's stream, then the outbox empties."""
+    from server.queue import keys as redis_keys
+    from server.store import models
+
+    redis = runtime["redis"]
+    for office in await models.Office.all().values_list("slug", flat=True):
+        newest = await redis.xrevrange(redis_keys.events(office), count=1)
+        if newest:
+            await asyncio.wait_for(runtime["notifier"].processed(office, newest[0][0]), 60)
+
+    async def empty() -> bool:
+        return not await Outbox.filter(state__in=("queued", "sending")).exists()
+
+    await asyncio.wait_for(notices.sender.wait_until(empty), 60)
 
 
 @pytest.fixture
