@@ -17,7 +17,6 @@ PAGES = (
     ("Counter console", "/counter/{office}"),
     ("Hall display", "/display/{office}"),
     ("Official's screen", "/dc/{office}"),
-    ("Admin", "/admin/{office}"),
     ("Health", "/healthz"),
 )
 
