@@ -130,7 +130,8 @@ class Composer:
             "official_name": _official_name(office, record, lang),
             "at": record.get("at") or "",
             "reason": record.get("reason") or "",
-            "ref": record.get("ref") or record.get("id") or "",
+            # DC-014 for English readers, ডিসি-০১৪ for Bengali ones.
+            "ref": (lang == "bn" and record.get("ref_bn")) or record.get("ref") or "",
             "tracking_no": record.get("tracking_no") or "",
             "status_text": COMPLAINT_STATUS[lang].get(
                 str(record.get("status", "")), str(record.get("status", ""))

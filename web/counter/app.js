@@ -25,10 +25,17 @@ function notice(text) {
   $("notice").textContent = text;
 }
 
+// Refreshes can overlap (an event burst, an action's own reply): only the newest may paint,
+// or a slower, older answer would put back a state the counter has already left.
+let asked = 0;
+
 async function refresh() {
   if (!counter) return;
+  const mine = ++asked;
   try {
-    view = await api(`/api/v1/offices/${office}/counters/${counter}/console`);
+    const fresh = await api(`/api/v1/offices/${office}/counters/${counter}/console`);
+    if (mine !== asked) return;
+    view = fresh;
     render(view, officeInfo, me);
   } catch (error) {
     if (error.status === 401 || error.status === 403) {
