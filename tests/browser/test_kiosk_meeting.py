@@ -174,6 +174,7 @@ async def test_full_day_offers_the_next_working_day_with_one_button(
     await page.tap("[data-action=send-later]")
     await page.wait_for_selector("[data-screen=meet-done]:not([hidden])")
     assert "সাক্ষাতের দিন:" in await page.text_content(".k-meet-facts")
+    await page.wait_for_function("document.querySelector('.k-meet-qr').naturalWidth > 0")
     await shot(page, "kiosk-meet-8-next-day.png")
     events = await requested(live, office)
     assert len(events) == 2

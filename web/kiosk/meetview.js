@@ -38,10 +38,9 @@ export function renderPurposes(root, purposes, chosen) {
 /** "৯ মার্চ, রবিবার" / "Sunday 9 March" for an ISO day. */
 export function dayText(iso) {
   const date = new Date(`${iso}T12:00:00+06:00`);
-  const text = date.toLocaleDateString(en() ? "en-GB" : "bn-BD", {
-    timeZone: "Asia/Dhaka", weekday: "long", day: "numeric", month: "long",
-  });
-  return en() ? text : bnDigits(text);
+  const part = (opts) => date.toLocaleDateString(en() ? "en-GB" : "bn-BD", { timeZone: "Asia/Dhaka", ...opts });
+  if (en()) return part({ weekday: "long", day: "numeric", month: "long" });
+  return bnDigits(`${part({ day: "numeric", month: "long" })}, ${part({ weekday: "long" })}`);
 }
 
 export function renderSummary(root, { official, name, phone, purpose, details }) {
@@ -71,6 +70,7 @@ export function renderMeetDone(root, { meeting, official, existing, day }) {
       : `আপনার আগের অনুরোধ (${ref}) ${scheduled ? "এর সময় দেওয়া হয়েছে — SMS দেখুন" : "এখনো অপেক্ষমাণ"}`;
   }
   root.querySelector(".k-meet-done-lead").textContent = lead;
+  root.querySelector(".k-meet-done-lead").classList.toggle("k-existing", Boolean(existing));
   root.querySelector(".k-meet-ref").textContent = ref;
   const facts = [en()
     ? `${pick(official)} will see your request; the time will come by SMS`
