@@ -5,7 +5,7 @@
 import { api } from "/static/common/api.js";
 import { currentLang, num } from "/static/common/i18n.js";
 import { countText, createLetters } from "./letters.js";
-import { dayText, renderMeetDone, renderOfficials, renderPurposes, renderSummary } from "./meetview.js";
+import { renderFull, renderMeetDone, renderOfficials, renderPurposes, renderSummary } from "./meetview.js";
 
 const NAME_MAX = 100;
 const say = (bn, en) => (currentLang() === "en" ? en : bn);
@@ -90,15 +90,7 @@ export function createMeetingFlow({ root, office, key, show, phone, phoneText, o
     renderSummary($(".k-meet-summary"), {
       official: official(), name: s.name, phone: phoneText(), purpose: purpose(), details: s.details,
     });
-    $(".k-full").hidden = !s.full;
-    $(".k-send").hidden = Boolean(s.full);
-    if (!s.full) return;
-    const next = s.full.next_day;
-    $(".k-full-text").textContent = say(
-      `আজকের সাক্ষাতের তালিকা পূর্ণ।${next ? ` পরের কর্মদিবস: ${dayText(next)}` : ""}`,
-      `Today's list is full.${next ? ` Next working day: ${dayText(next)}` : ""}`);
-    $(".k-send-later").hidden = !next;
-    $(".k-send-later").textContent = next ? say(`${dayText(next)}-এর জন্য পাঠান`, `Send for ${dayText(next)}`) : "";
+    renderFull(root, s.full);
   }
 
   async function send(day) {

@@ -56,6 +56,20 @@ export function renderSummary(root, { official, name, phone, purpose, details })
   root.replaceChildren(list);
 }
 
+/** The official's day is full: say so and offer the next working day on one button. */
+export function renderFull(root, full) {
+  const next = full?.next_day;
+  root.querySelector(".k-full").hidden = !full;
+  root.querySelector(".k-send").hidden = Boolean(full);
+  if (!full) return;
+  root.querySelector(".k-full-text").textContent = en()
+    ? `Today's list is full.${next ? ` Next working day: ${dayText(next)}` : ""}`
+    : `আজকের সাক্ষাতের তালিকা পূর্ণ।${next ? ` পরের কর্মদিবস: ${dayText(next)}` : ""}`;
+  const later = root.querySelector(".k-send-later");
+  later.hidden = !next;
+  later.textContent = next ? (en() ? `Send for ${dayText(next)}` : `${dayText(next)}-এর জন্য পাঠান`) : "";
+}
+
 /**
  * The finished request: `meeting` is the 201 answer, or the earlier open request when the
  * phone already had one (`existing`).
