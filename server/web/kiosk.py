@@ -139,7 +139,11 @@ async def tracking_qr(request: Request) -> Response:
     _, raw = await _tracked(request)
     if raw is None:
         raise ShebaError("not_found", field="token")
-    url = f"{request.state.settings.base_url()}/t/{raw['id']}"
+    return qr_svg(f"{request.state.settings.base_url()}/t/{raw['id']}")
+
+
+def qr_svg(url: str) -> Response:
+    """A QR code of a tracking link, as an SVG the kiosk shows beside the number."""
     code = qrcode.QRCode(
         error_correction=ERROR_CORRECT_M, border=2, image_factory=qrcode.image.svg.SvgPathImage
     )

@@ -13,9 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from server.errors import ShebaError
 from server.queue import meetings
 from server.queue.meetings_store import meeting_store
 from server.queue.store import QueueStore
+from server.web.kiosk import qr_svg
 from server.web.pages import page_version, render, templates
 
 
@@ -42,7 +44,18 @@ async def tracking_page(request: Request) -> Response:
     return await render(request, "meeting/index.html", office=raw["office"], boot=boot)
 
 
+async def tracking_qr(request: Request) -> Response:
+    """The kiosk's QR code of the citizen's meeting page."""
+    meeting_id = request.path_params["meeting_id"]
+    store: QueueStore = request.state.store
+    raw = await meeting_store(store).find(meeting_id) if len(meeting_id) <= 40 else None
+    if raw is None:
+        raise ShebaError("not_found", field="meeting")
+    return qr_svg(f"{request.state.settings.base_url()}/m/{raw['id']}")
+
+
 routes = [
     Route("/dc/{office}", official_page, name="official_page"),
     Route("/m/{meeting_id}", tracking_page, name="meeting_tracking_page"),
+    Route("/m/{meeting_id}/qr.svg", tracking_qr, name="meeting_tracking_qr"),
 ]

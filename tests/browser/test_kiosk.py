@@ -87,7 +87,7 @@ async def test_full_flow_by_taps_prints_one_token_and_returns_to_start(
     assert tiles == len(office.services) + 2
     await shot(page, "kiosk-3-services.png")
 
-    await page.tap(".k-tile[data-service=meet]")
+    await page.tap(".k-tile[data-service=complaint]")
     assert "শীঘ্রই চালু হবে" in await page.text_content(".k-soon")
     await shot(page, "kiosk-3b-coming-soon.png")
     await page.tap("[data-action=close-soon]")

@@ -1,9 +1,11 @@
-// The kiosk: start → phone → service → confirm → printed token, then back to start.
+// The kiosk: start → phone → service → confirm → printed token, then back to start; or, from
+// the service grid, a request to meet an official (meeting.js).
 // Any screen left alone for the idle time goes back to start with every input cleared.
 
 import { deviceKey, newIdempotencyKey } from "/static/common/api.js";
 import { currentLang, installToggle, num, onLangChange, pick } from "/static/common/i18n.js";
 import { createKeypad, phoneText, validPhone } from "./keypad.js";
+import { createMeetingFlow } from "./meeting.js";
 import { watchOffice } from "./live.js";
 import { EXTRA_TILES, renderConfirm, renderGrid } from "./services.js";
 import { issueToken } from "./issue.js";
@@ -36,6 +38,18 @@ const keypad = createKeypad($(".k-keypad"), {
   onEnter: () => phoneNext(),
 });
 
+const meeting = createMeetingFlow({
+  root, office, key, show,
+  phone: () => keypad.value,
+  phoneText: () => phoneText(keypad.value),
+  onPhoneError(error) {
+    show("phone");
+    phoneError(error.messageBn, error.message);
+  },
+  doneSecs: DONE_SECS,
+  onHome: () => reset(),
+});
+
 function show(screen) {
   state.screen = screen;
   for (const el of document.querySelectorAll("[data-screen]")) el.hidden = el.dataset.screen !== screen;
@@ -46,6 +60,7 @@ function reset() {
   state.service = null;
   state.token = null;
   keypad.clear();
+  meeting.reset();
   $(".k-soon").hidden = true;
   $(".k-confirm-error").textContent = "";
   clearInterval(state.doneTimer);
@@ -63,6 +78,7 @@ function phoneNext() {
 }
 
 function chooseService(code) {
+  if (code === "meet") return meeting.start();
   const extra = EXTRA_TILES.find((t) => t.code === code);
   if (extra) {
     $(".k-soon-title").textContent = pick(extra);
@@ -126,18 +142,20 @@ function setOnline(online) {
 let idleTimer;
 const poke = () => {
   clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => { if (!state.sending) reset(); }, IDLE_MS);
+  idleTimer = setTimeout(() => { if (!state.sending && !meeting.busy) reset(); }, IDLE_MS);
 };
 for (const type of ["pointerdown", "keydown", "click"]) document.addEventListener(type, poke, true);
 
 document.addEventListener("keydown", (event) => {
   if (state.screen === "phone" && keypad.key(event)) event.preventDefault();
+  else if (meeting.key(event, state.screen)) event.preventDefault();
   else if (state.screen === "start" && event.key === "Enter") show("phone");
 });
 
 root.addEventListener("click", (event) => {
   const tileEl = event.target.closest(".k-tile");
   if (tileEl && !tileEl.disabled) return chooseService(tileEl.dataset.service);
+  if (state.screen.startsWith("meet-") && meeting.click(event.target)) return;
   const action = event.target.closest("[data-action]")?.dataset.action;
   if (action === "start") show("phone");
   else if (action === "home") reset();
@@ -154,6 +172,7 @@ onLangChange(() => {
   if (state.screen === "services") renderGrid($(".k-grid"), state.snapshot.services ?? []);
   if (state.screen === "confirm") renderConfirm($(".k-confirm-body"), state.service);
   if (state.screen === "done") renderDone(root, state.token, state.snapshot.printer);
+  meeting.rerender(state.screen);
 });
 
 const live = watchOffice({

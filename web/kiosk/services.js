@@ -4,15 +4,17 @@
 import { currentLang, minutes, num, pick } from "/static/common/i18n.js";
 import { icon } from "./icons.js";
 
-/** The two tiles that are not counter services yet: they open a "coming soon" panel. */
+/** The tiles that are not counter services: a meeting request, and what is coming soon. */
 export const EXTRA_TILES = [
   {
     code: "meet",
     icon: "meet",
     name_bn: "জেলা প্রশাসক / কর্মকর্তার সাথে সাক্ষাৎ",
     name_en: "Meet the DC / an official",
+    meta_bn: "কর্মকর্তার কাছে অনুরোধ পাঠান",
+    meta_en: "Send a request to an official",
   },
-  { code: "complaint", icon: "complaint", name_bn: "অভিযোগ দাখিল", name_en: "File a complaint" },
+  { code: "complaint", icon: "complaint", name_bn: "অভিযোগ দাখিল", name_en: "File a complaint", soon: true },
 ];
 
 function waitLine(service) {
@@ -26,7 +28,7 @@ function waitLine(service) {
 function tile(service, extra) {
   const button = document.createElement("button");
   button.type = "button";
-  button.className = `k-tile${extra ? " k-tile-extra" : ""}`;
+  button.className = `k-tile${extra ? ` k-tile-${service.soon ? "extra" : service.code}` : ""}`;
   button.dataset.service = service.code;
   button.disabled = !extra && !service.open;
   button.setAttribute("aria-disabled", String(button.disabled));
@@ -35,7 +37,8 @@ function tile(service, extra) {
   name.textContent = pick(service);
   const meta = document.createElement("span");
   meta.className = "k-tile-meta";
-  meta.textContent = extra ? (currentLang() === "bn" ? "শীঘ্রই আসছে" : "Coming soon") : waitLine(service);
+  meta.textContent = !extra ? waitLine(service)
+    : service.soon ? (currentLang() === "bn" ? "শীঘ্রই আসছে" : "Coming soon") : pick(service, "meta");
   button.innerHTML = icon(service.icon);
   button.append(name, meta);
   return button;
