@@ -22,11 +22,11 @@ from tests.integration.test_notifications import (  # noqa: F401
 )
 
 
-async def _sent(notices: Notifications, office: Office, count: int) -> list[Outbox]:
+async def _sent(notifications: Notifications, office: Office, count: int) -> list[Outbox]:
     async def done() -> bool:
         return await Outbox.filter(office_id=office.slug, state="sent").count() >= count
 
-    await asyncio.wait_for(notices.sender.wait_until(done), 30)
+    await asyncio.wait_for(notifications.sender.wait_until(done), 30)
     return await Outbox.filter(office_id=office.slug).order_by("id")
 
 
@@ -35,8 +35,8 @@ async def test_request_and_schedule_send_exactly_one_sms_each_with_the_bengali_t
     client: httpx.AsyncClient,
     office: Office,
     keys: dict[str, str],
-    notices: Notifications,
-    stand_in: GatewayStandIn,
+    notices: Notifications,  # noqa: F811
+    stand_in: GatewayStandIn,  # noqa: F811
     official_client,  # noqa: F811
 ) -> None:
     await notices.sender.replace(transport(stand_in, idempotent=False))
