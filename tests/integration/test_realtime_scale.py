@@ -71,6 +71,9 @@ async def _server_process(
         "SHEBA_DATABASE_URL": db_url,
         "SHEBA_DATA_DIR": backend["data_dir"],
         "SHEBA_CREATE_DEMO": "false",
+        # These processes only serve sockets. Their consumers would join the test server's
+        # consumer groups on the same Redis and take its events into another database.
+        "SHEBA_RUN_CONSUMERS": "false",
     }
     command = [sys.executable, "-m", "uvicorn", "server.app:create_app", "--factory"]
     command += ["--fd", str(sock.fileno()), "--log-level", "warning"]
