@@ -63,7 +63,7 @@ async def test_console_lists_waiting_in_call_order_and_counts_today(
         await staff.post(f"/api/v1/offices/{office.slug}/tokens/{second['id']}/complete")
         events = await store_of(live).redis.xrange(f"sheba:{{{office.slug}}}:events")
         persister = live.app.state.runtime["persister"]  # type: ignore[attr-defined]
-        await asyncio.wait_for(persister.processed(office.slug, events[-1][0]), 30)
+        await asyncio.wait_for(persister.processed(office.slug, events[-1][0]), 150)
         view = (await staff.get(url)).json()
         assert view["today"]["called"] == 1 and view["today"]["completed"] == 1
         assert [t["id"] for t in view["waiting"]] == [first["id"]]

@@ -193,7 +193,7 @@ async def test_official_sees_then_schedules_and_the_event_carries_the_time(
     assert data["actor"]["role"] == "official"
 
     persister = live.app.state.runtime["persister"]  # type: ignore[attr-defined]
-    await asyncio.wait_for(persister.processed(office.slug, happened[-1]["id"]), 30)
+    await asyncio.wait_for(persister.processed(office.slug, happened[-1]["id"]), 150)
     row = await models.Meeting.get(id=meeting["id"])
     assert (row.status, row.ref, row.phone, row.official) == (
         "scheduled",

@@ -57,7 +57,7 @@ async def _drain(runtime: dict, notices: Notifications) -> None:
     for office in await models.Office.all().values_list("slug", flat=True):
         newest = await redis.xrevrange(redis_keys.events(office), count=1)
         if newest:
-            await asyncio.wait_for(runtime["notifier"].processed(office, newest[0][0]), 60)
+            await asyncio.wait_for(runtime["notifier"].processed(office, newest[0][0]), 150)
 
     async def empty() -> bool:
         return not await Outbox.filter(state__in=("queued", "sending")).exists()
@@ -66,7 +66,7 @@ async def _drain(runtime: dict, notices: Notifications) -> None:
     # instead of reaching this test's gateway later.
     await Outbox.filter(state="queued").update(next_attempt_at=outbox.utcnow())
     notices.sender.wake()
-    await asyncio.wait_for(notices.sender.wait_until(empty), 60)
+    await asyncio.wait_for(notices.sender.wait_until(empty), 150)
 
 
 @pytest.fixture
@@ -174,7 +174,7 @@ async def test_next_but_two_is_told_once(live, client, notices, stand_in) -> Non
     assert called.json()["id"] == tokens[0]["id"]
     events = await store_of(live).redis.xrange(f"sheba:{{{office.slug}}}:events")
     notifier = live.app.state.runtime["notifier"]  # type: ignore[attr-defined]
-    await asyncio.wait_for(notifier.processed(office.slug, events[-1][0]), 30)
+    await asyncio.wait_for(notifier.processed(office.slug, events[-1][0]), 150)
     nexts = await Outbox.filter(office_id=office.slug, template="token.next")
     assert [n.token_id for n in nexts] == [tokens[3]["id"]]
     assert nexts[0].text.startswith("টোকেন খ-০০৪: আপনার আগে আর ২ জন।")
@@ -310,7 +310,7 @@ async def test_replies_defer_once_cancel_and_help(live, client, notices) -> None
     tokens = [await issue(client, office, kiosk, f"0151300000{i}") for i in range(5)]
     events = await store_of(live).redis.xrange(f"sheba:{{{office.slug}}}:events")
     notifier = live.app.state.runtime["notifier"]  # type: ignore[attr-defined]
-    await asyncio.wait_for(notifier.processed(office.slug, events[-1][0]), 30)
+    await asyncio.wait_for(notifier.processed(office.slug, events[-1][0]), 150)
 
     async def reply(provider_id: str, phone: str, text: str) -> dict:
         body, headers = signed({"type": "reply", "id": provider_id, "from": phone, "text": text})

@@ -39,7 +39,7 @@ async def test_persister_killed_midway_loses_and_duplicates_nothing(
 ) -> None:
     await _issue(client, office, keys["kiosk"], 12)
     last = await _last_event(live, office)
-    await asyncio.wait_for(live.app.state.runtime["persister"].processed(office.slug, last), 90)
+    await asyncio.wait_for(live.app.state.runtime["persister"].processed(office.slug, last), 150)
     before = await models.EventLog.filter(office_id=office.slug).count()
 
     # A second persister group replays the same stream into the same tables and is killed
@@ -67,7 +67,7 @@ async def test_persister_killed_midway_loses_and_duplicates_nothing(
         redis_url, "replay-" + office.slug, persister.persist, name="b", claim_idle_ms=0
     )
     task = asyncio.create_task(second.run())
-    await asyncio.wait_for(second.processed(office.slug, last), 90)
+    await asyncio.wait_for(second.processed(office.slug, last), 150)
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
@@ -75,7 +75,7 @@ async def test_persister_killed_midway_loses_and_duplicates_nothing(
     # Everything in the stream is in SQL exactly once (the spooler may have added a
     # printer.status event of its own meanwhile).
     newest = await _last_event(live, office)
-    await asyncio.wait_for(live.app.state.runtime["persister"].processed(office.slug, newest), 90)
+    await asyncio.wait_for(live.app.state.runtime["persister"].processed(office.slug, newest), 150)
     in_stream = await store_of(live).redis.xlen(redis_keys.events(office.slug))
     assert await models.EventLog.filter(office_id=office.slug).count() == in_stream >= before
     assert await models.EventLog.filter(office_id=office.slug, type="token.issued").count() == 12
@@ -92,7 +92,7 @@ async def test_redis_lost_the_day_and_it_is_rebuilt_from_sql(
     assert called.status_code == 200
     await client.post(f"{base}/tokens/{tokens[3]['id']}/cancel", headers=bearer(keys["counter"]))
     last = await _last_event(live, office)
-    await asyncio.wait_for(live.app.state.runtime["persister"].processed(office.slug, last), 90)
+    await asyncio.wait_for(live.app.state.runtime["persister"].processed(office.slug, last), 150)
     epoch_before = await store.epoch(office.slug)
 
     # Everything of this office disappears from Redis, as after a restart without AOF.

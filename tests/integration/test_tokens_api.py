@@ -58,7 +58,7 @@ async def test_issue_call_complete_lands_in_sql_history(
 
     events = await store_of(live).redis.xrange(f"sheba:{{{office.slug}}}:events")
     persister = live.app.state.runtime["persister"]
-    await asyncio.wait_for(persister.processed(office.slug, events[-1][0]), 90)
+    await asyncio.wait_for(persister.processed(office.slug, events[-1][0]), 150)
     row = await models.Token.get(id=token["id"])
     assert (row.status, row.counter, row.phone, row.outcome) == (
         "completed",
