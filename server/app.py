@@ -21,9 +21,8 @@ from server import notify
 from server.api import counter_extras, devices, meetings, notifications, openapi, session, tokens
 from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
+from server.consumers import build as build_consumers
 from server.errors import ShebaError
-from server.hardware.spooler import spooler_jobs
-from server.queue.meeting_escalation import run_escalations
 from server.queue.store import QueueStore
 from server.realtime import routes as realtime
 from server.realtime.groups import GroupConsumer
@@ -31,7 +30,6 @@ from server.realtime.hub import Hub
 from server.realtime.metrics import Metrics
 from server.redis_server import EmbeddedRedis
 from server.settings import Settings
-from server.store import meeting_rows, persister
 from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices, keep_offices_installed
 from server.web import announce, kiosk, meeting_pages, pages, screens
@@ -86,26 +84,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
             await install_offices(store)
             await sync_api_keys(redis)
-            consumer = GroupConsumer(
-                redis_url, persister.GROUP, persister.persist, batch_handler=persister.persist_many
-            )
+            consumers = build_consumers(settings, store, redis, redis_url)
             tasks = [asyncio.create_task(keep_offices_installed(store), name="office-keeper")]
             if settings.run_consumers:
-                tasks.append(asyncio.create_task(consumer.run(), name="persister"))
-                tasks.append(
-                    asyncio.create_task(
-                        run_escalations(store, meeting_rows.office_slugs), name="escalations"
-                    )
-                )
                 tasks.extend(
                     asyncio.create_task(job, name=name)
-                    for name, job in spooler_jobs(settings, store, redis_url)
+                    for name, job in consumers.jobs(settings, store, redis_url)
                 )
-            notices = notify.build(settings, store, redis)
-            notifier = GroupConsumer(redis_url, notify.GROUP, notices.notifier)
-            if settings.run_consumers:
-                tasks.append(asyncio.create_task(notices.sender.run(), name="notification-sender"))
-                tasks.append(asyncio.create_task(notifier.run(), name="notifier"))
             for task in tasks:
                 stack.push_async_callback(_cancel, task)
             hub = Hub(redis_url, store, Metrics())
@@ -116,10 +101,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 redis=redis,
                 store=store,
                 sessions=Sessions(redis, settings.signing_key(), settings.session_ttl_secs),
-                persister=consumer,
+                persister=consumers.persister,
                 hub=hub,
-                notifications=notices,
-                notifier=notifier,
+                notifications=consumers.notifications,
+                notifier=consumers.notifier,
             )
             # Requests see this as request.state; the CLI and tests reach it through the app.
             app.state.runtime = state

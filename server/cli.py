@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import logging
 import os
+import signal
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -34,20 +38,29 @@ async def _with_db(settings: Settings, work: Callable[[], Awaitable[Any]]) -> An
         await Tortoise.close_connections()
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+async def _nothing() -> None:
+    return None
+
+
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from server.demo.bootstrap import ensure_demo
     from server.redis_server import EmbeddedRedis
 
-    embedded = None
-    if not settings.redis_url:
-        # One Redis for every worker: started here, before uvicorn forks them.
-        embedded = EmbeddedRedis(settings.data_path())
-        os.environ["SHEBA_REDIS_URL"] = embedded.start()
-        print(f"Embedded Redis ({embedded.binary}) on {embedded.url}")
-    try:
-        creds = asyncio.run(_with_db(settings, ensure_demo)) if settings.create_demo else None
+    with contextlib.ExitStack() as stack:
+        if not settings.redis_url:
+            # One Redis for every worker and the consumers: started here, before them.
+            embedded = EmbeddedRedis(settings.data_path())
+            os.environ["SHEBA_REDIS_URL"] = embedded.start()
+            stack.callback(embedded.stop)
+            print(f"Embedded Redis ({embedded.binary}) on {embedded.url}")
+        # Migrations run here, once, before any worker or consumer touches the database.
+        creds = asyncio.run(_with_db(settings, ensure_demo if settings.create_demo else _nothing))
         base = f"http://{args.host}:{args.port}"
         print(f"\nSheba is starting at {base}")
         for label, path in PAGES:
@@ -61,6 +74,14 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         # Workers read their settings from the environment: hand them what this command chose.
         os.environ["SHEBA_AUTO_MIGRATE"] = "false"
         os.environ.setdefault("SHEBA_PUBLIC_URL", base)
+        if settings.run_consumers:
+            # The consumers get a process of their own; web workers only serve.
+            consumer = _ConsumerProcess()
+            stack.callback(consumer.stop)
+            os.environ["SHEBA_RUN_CONSUMERS"] = "false"
+        # uvicorn re-raises SIGTERM once it has stopped; as an exception it lets the exit
+        # stack stop the consumers and the embedded Redis.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         uvicorn.run(
             "server.app:create_app",
             factory=True,
@@ -70,9 +91,58 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
             ws_per_message_deflate=False,
             log_level="info",
         )
-    finally:
-        if embedded:
-            embedded.stop()
+    return 0
+
+
+class _ConsumerProcess:
+    """`sheba consume` as a child of `sheba serve`, restarted if it dies."""
+
+    RESTART_SECS = 2.0
+
+    def __init__(self) -> None:
+        import threading
+
+        from server.redis_server import die_with_parent
+
+        self._preexec = die_with_parent
+        # The environment as it is now: later changes are for the web workers.
+        self._env = {**os.environ, "SHEBA_RUN_CONSUMERS": "true"}
+        self._stopping = threading.Event()
+        self._process = self._start()
+        self._thread = threading.Thread(target=self._supervise, name="consumers", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        # A session of its own: Ctrl-C reaches `serve`, which then stops it in order.
+        command = [sys.executable, "-m", "server.cli", "consume"]
+        return subprocess.Popen(
+            command, env=self._env, start_new_session=True, preexec_fn=self._preexec
+        )
+
+    def _supervise(self) -> None:
+        while True:
+            code = self._process.wait()
+            if self._stopping.wait(self.RESTART_SECS):
+                return
+            print(f"consumer process exited ({code}); restarting", file=sys.stderr)
+            self._process = self._start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        process = self._process
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def consume(args: argparse.Namespace, settings: Settings) -> int:
+    from server.consumers import run
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s %(message)s")
+    asyncio.run(run(settings))
     return 0
 
 
@@ -291,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=None)
     p.add_argument("--workers", type=int, default=1)
     p.set_defaults(func=serve)
+    p = sub.add_parser("consume", help="run the stream's consumers (serve starts this itself)")
+    p.set_defaults(func=consume)
     user = sub.add_parser("user", help="staff users").add_subparsers(dest="sub", required=True)
     p = user.add_parser("add", help="add or update a staff user")
     p.add_argument("name")

@@ -43,7 +43,8 @@ def _version(binary: str) -> tuple[int, ...]:
     return (int(match[1]), int(match[2])) if match else (0,)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """For a child process (preexec_fn): Linux ends it when the process that started it dies."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -94,7 +95,7 @@ class EmbeddedRedis:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
             start_new_session=True,
         )
         assert self.process.stdout is not None
