@@ -12,8 +12,13 @@ from starlette.responses import JSONResponse, Response
 
 from server.errors import ShebaError
 from server.settings import Settings
+from server.web.pages import not_found_page
 
 log = logging.getLogger(__name__)
+
+# Addresses that programs, not people, ask for: their errors keep the JSON shape even when a
+# browser asks (a missing script or API route must not come back as a page).
+MACHINE_PATHS = ("/api/", "/static/", "/ws/", "/metrics", "/healthz")
 
 
 async def read_json(request: Request, *, optional: bool = False) -> dict[str, Any]:
@@ -81,8 +86,19 @@ async def sheba_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
 
+def wants_page(request: Request) -> bool:
+    """A browser opening an address (a mistyped link, a screen set up with the wrong URL)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.url.path.startswith(MACHINE_PATHS)
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 404 and wants_page(request):
+        return not_found_page(request)
     code = {404: "not_found", 405: "invalid_input", 401: "unauthorized", 403: "forbidden"}.get(
         exc.status_code, "invalid_input"
     )

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from server.realtime.envelope import stream_id_key
 
-STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")
+# ASCII digits only: `\d` also matches Bengali (and every other) digits, which int() reads
+# but Redis refuses, so such a cursor would fail the replay instead of getting a snapshot.
+STREAM_ID = re.compile(r"[0-9]{1,20}-[0-9]{1,20}")
 ZERO = "0-0"
 
 

@@ -16,7 +16,7 @@ from server.api.http import json_response
 from server.errors import ShebaError
 from server.queue import domain, hours, keys
 from server.queue.store import QueueStore
-from server.web.pages import page_version, render, templates
+from server.web.pages import not_found_page, render
 
 DEVICE_ROLES = ("kiosk", "display")
 # The kiosk goes back to its start screen after this long without a touch.
@@ -110,16 +110,10 @@ async def _tracked(request: Request) -> tuple[QueueStore, dict[str, str] | None]
     return store, await store.find_token(token_id)
 
 
-def _not_found(request: Request) -> Response:
-    return templates.TemplateResponse(
-        request, "common/not_found.html", {"version": page_version()}, status_code=404
-    )
-
-
 async def tracking_page(request: Request) -> Response:
     store, raw = await _tracked(request)
     if raw is None:
-        return _not_found(request)
+        return not_found_page(request)
     token = await store.token_view(raw)
     token.pop("phone_masked", None)
     office = await store.office(raw["office"])

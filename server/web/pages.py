@@ -47,6 +47,13 @@ async def office_summary(store: QueueStore, slug: str) -> dict[str, Any]:
     return {"slug": office.slug, "name_bn": office.name_bn, "name_en": office.name_en}
 
 
+def not_found_page(request: Request) -> Response:
+    """The friendly not-found page (Bengali, English below it), with status 404."""
+    return templates.TemplateResponse(
+        request, "common/not_found.html", {"version": page_version()}, status_code=404
+    )
+
+
 async def render(
     request: Request, template: str, *, office: str | None = None, **context: Any
 ) -> Response:
@@ -57,9 +64,7 @@ async def render(
         try:
             summary = await office_summary(store, office)
         except ShebaError:
-            return templates.TemplateResponse(
-                request, "common/not_found.html", {"version": page_version()}, status_code=404
-            )
+            return not_found_page(request)
     return templates.TemplateResponse(
         request,
         template,

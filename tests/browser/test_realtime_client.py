@@ -1,4 +1,5 @@
-"""web/common/realtime.js in Chromium: the offline banner, then resuming the missed events."""
+"""web/common/realtime.js in Chromium: the offline banner, then resuming the missed events;
+the stored position, and `resume: false` starting from a snapshot all the same."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from server.queue import keys as redis_keys
 from server.queue.office import Office
 from tests.browser.conftest import needs_chromium
-from tests.conftest import LiveServer, bound_socket
+from tests.conftest import LiveServer, bound_socket, store_of
 from tests.integration.realtime_client import cycle
 
 pytestmark = [needs_chromium, pytest.mark.browser]
@@ -32,6 +34,20 @@ window.rt = connect({
   onEvent: (e) => window.seen.push(e.type + " " + (e.data.token ? e.data.token.display : "")),
   onStatus: (s) => window.statuses.push(s),
 });
+</script></body></html>"""
+
+# follow(options) connects once and, as soon as it is online, closes and tells how it began.
+FOLLOW_PAGE = """<!doctype html><html lang="bn"><body><script type="module">
+import { connect } from "/static/common/realtime.js";
+window.follow = (options) => new Promise((done) => {
+  let began = "resumed";
+  const rt = connect({
+    office: "%(office)s", channel: "display", url: new URL("%(url)s"), ...options,
+    onSnapshot: (data, meta) => { began = "snapshot " + meta.resumed; },
+    onStatus: (s) => { if (s === "online") { rt.close(); done(began); } },
+  });
+});
+window.ready = true;
 </script></body></html>"""
 
 
@@ -129,3 +145,33 @@ async def test_banner_after_three_seconds_offline_then_missed_events_arrive(
         assert (await page.evaluate("window.statuses"))[-1] == "online"
         await page.evaluate("window.rt.close()")
     relay.close()
+
+
+async def test_a_stored_position_resumes_unless_resume_is_false(
+    live: LiveServer,
+    client: httpx.AsyncClient,
+    office: Office,
+    keys: dict[str, str],
+    chromium_page: Any,
+) -> None:
+    await cycle(client, office, keys["counter"])
+    page = chromium_page
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    async with page_server(FOLLOW_PAGE % {"office": office.slug, "url": live.url}) as url:
+        await page.goto(url)
+        await page.wait_for_function("window.ready === true")
+        # Nothing stored yet: a snapshot nobody asked to resume.
+        assert await page.evaluate("follow({})") == "snapshot null"
+        await cycle(client, office, keys["counter"])
+        assert await page.evaluate("follow({})") == "resumed"
+        assert await page.evaluate("follow({resume: false})") == "snapshot null"
+        assert "since=" in sockets[1] and "since=" not in sockets[2]
+        # What `resume: false` saw is kept for the next connection to resume from.
+        stored = await page.evaluate(
+            f"JSON.parse(sessionStorage.getItem('sheba.realtime.{office.slug}.display'))"
+        )
+        newest = await store_of(live).redis.xrevrange(redis_keys.events(office.slug), count=1)
+        assert stored == {"id": newest[0][0], "epoch": "1"}
+        assert await page.evaluate("follow({resume: true})") == "resumed"
+    assert len(sockets) == 4

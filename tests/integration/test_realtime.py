@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from server.queue import keys as redis_keys
 from server.queue.office import Office
 from server.realtime.channels import DISPLAY_TYPES
+from server.store.recovery import install_offices
 from tests.conftest import LiveServer, bearer, store_of
 from tests.integration.realtime_client import (
     call_next,
@@ -103,6 +105,63 @@ async def test_resume_from_a_trimmed_id_gets_a_snapshot(
     query = {"since": entries[4][0], "epoch": snapshot["epoch"]}
     async with ws_connect(live.ws_url, office.slug, "display", **query) as ws:
         assert (await recv(ws))["type"] == "resumed"
+
+
+async def test_resume_from_a_cursor_in_bengali_digits_gets_a_snapshot(
+    live: LiveServer, client: httpx.AsyncClient, office: Office, keys: dict[str, str]
+) -> None:
+    await cycle(client, office, keys["counter"])
+    async with ws_connect(live.ws_url, office.slug, "display") as ws:
+        snapshot = await recv(ws)
+    # What a page that localised its digits would send back.
+    since = quote(snapshot["id"].translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")))
+    async with ws_connect(live.ws_url, office.slug, "display", since=since, epoch="1") as ws:
+        first = await recv(ws)
+    assert first["type"] == "snapshot" and first["resumed"] is False
+    assert first["id"] == snapshot["id"]
+
+
+async def test_a_new_epoch_closes_sockets_1012_and_the_old_cursor_gets_a_snapshot(
+    live: LiveServer, client: httpx.AsyncClient, office: Office, keys: dict[str, str]
+) -> None:
+    store = store_of(live)
+    await cycle(client, office, keys["counter"])
+    stream = redis_keys.events(office.slug)
+    last = (await store.redis.xrevrange(stream, count=1))[0][0]
+    # Recovery gives a new epoch only to an office whose history reached SQL.
+    await asyncio.wait_for(live.app.state.runtime["persister"].processed(office.slug, last), 150)
+    counter = bearer(keys["counter"])
+    async with (
+        ws_connect(live.ws_url, office.slug, "display") as display,
+        ws_connect(live.ws_url, office.slug, "counter", counter) as staff,
+    ):
+        before = await recv(display)
+        assert before["epoch"] == "1" and (await recv(staff))["epoch"] == "1"
+        # Redis comes back without the office (a restart without AOF): start-up recovery
+        # rebuilds the day from SQL under a new epoch.
+        lost = [k async for k in store.redis.scan_iter(match=redis_keys.prefix(office.slug) + "*")]
+        await store.redis.delete(*lost)
+        await install_offices(store)
+        assert await store.epoch(office.slug) == "2"
+        # The office's next event carries the new epoch: every socket is told to start over.
+        fresh = await issue(client, office, keys["counter"])
+        assert await close_code(display) == 1012
+        assert await close_code(staff) == 1012
+
+    newest = (await store.redis.xrevrange(stream, count=1))[0][0]
+    old = {"since": before["id"], "epoch": before["epoch"]}
+    async with ws_connect(live.ws_url, office.slug, "counter", counter, **old) as ws:
+        first = await recv(ws)
+    assert first["type"] == "snapshot" and first["resumed"] is False
+    assert first["epoch"] == "2" and first["id"] == newest
+    # The state rebuilt from SQL, not the old stream's tail: only the token issued since.
+    assert [t["id"] for t in first["data"]["queues"]["B"]] == [fresh]
+    async with ws_connect(live.ws_url, office.slug, "display", **old) as ws:
+        first = await recv(ws)
+    assert (first["type"], first["epoch"], first["resumed"]) == ("snapshot", "2", False)
+    # The new cursor resumes as usual.
+    async with ws_connect(live.ws_url, office.slug, "display", since=newest, epoch="2") as ws:
+        assert await recv(ws) == {"type": "resumed", "epoch": "2", "id": newest}
 
 
 async def test_staff_channel_without_credentials_is_closed_4401(

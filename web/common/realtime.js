@@ -1,7 +1,9 @@
 // The realtime client: the only module that touches WebSocket. It applies the snapshot, then
 // every event once and in stream order, resumes after a drop with ?since=&epoch= (the server
 // answers with the missed events, or with a fresh snapshot when it cannot), and shows a
-// banner when the connection has been gone for a while.
+// banner when the connection has been gone for a while. The position is kept in
+// sessionStorage so a reload within a visit resumes too; `resume: false` starts from a
+// snapshot instead (the position is still kept for reconnects and later pages).
 
 const BANNER_DELAY_MS = 3000;
 const MIN_BACKOFF_MS = 500;
@@ -36,13 +38,15 @@ function showBanner() {
 }
 
 export function connect({
-  office, channel, key = null,
+  office, channel, key = null, resume = true,
   onSnapshot = () => {}, onEvent = () => {}, onStatus = () => {},
   url = location,
 }) {
   const storageKey = `sheba.realtime.${office}.${channel}`;
   let saved = {};
-  try { saved = JSON.parse(sessionStorage.getItem(storageKey) || "{}"); } catch { saved = {}; }
+  if (resume) {
+    try { saved = JSON.parse(sessionStorage.getItem(storageKey) || "{}"); } catch { saved = {}; }
+  }
   let lastId = saved.id ?? null;
   let epoch = saved.epoch ?? null;
   let socket = null, state = "", attempt = 0, stopped = false;

@@ -124,10 +124,10 @@ function onEvent(event) {
 
 function follow() {
   feed?.close();
-  // A page load starts from a snapshot: the stored cursor is for resuming within a visit.
-  sessionStorage.removeItem(`sheba.realtime.${office}.official`);
+  // A page load, or another official picked, starts from a snapshot: the screen keeps no
+  // state across loads, and the snapshot is what it filters by official.
   feed = connect({
-    office, channel: "official", onSnapshot, onEvent,
+    office, channel: "official", resume: false, onSnapshot, onEvent,
     onStatus: (s) => { $("offline").hidden = s !== "offline"; },
   });
 }
