@@ -168,10 +168,21 @@ async def run(kind: str, n: int, redis_url: str, data_dir: Path) -> dict[str, ob
             "SHEBA_REDIS_URL": redis_url,
             "SHEBA_DATA_DIR": str(data_dir),
             "SHEBA_CREATE_DEMO": "true",
+            "SHEBA_RUN_CONSUMERS": "false",
         }
-        # What `sheba serve` does before it starts uvicorn: the demo office in SQL.
+        # What `sheba serve` does: the demo office in SQL, the consumers in their own process,
+        # one web worker.
         settings = Settings(redis_url=redis_url, data_dir=data_dir, _env_file=None)
         await _with_db(settings, ensure_demo)
+        consumers = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "server.cli",
+            "consume",
+            env={**os.environ, **env},
+            cwd=ROOT,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
         process, url, pid = await start_server(["server.app:create_app", "--factory"], env)
         key = "shk_bench_" + os.urandom(8).hex()
         actor = Actor("apikey", "bench", "counter", "magura", "bench")
@@ -183,14 +194,18 @@ async def run(kind: str, n: int, redis_url: str, data_dir: Path) -> dict[str, ob
             ["bench.bare_server:app"], {"BARE_REDIS_URL": redis_url}
         )
         path = "/ws"
+        consumers = None
     try:
         return await measure(kind, n, url, pid, headers, path)
     finally:
-        process.terminate()  # type: ignore[attr-defined]
-        try:
-            await asyncio.wait_for(process.wait(), 15)  # type: ignore[attr-defined]
-        except TimeoutError:
-            process.kill()  # type: ignore[attr-defined]
+        for child in (process, consumers):
+            if child is None:
+                continue
+            child.terminate()  # type: ignore[attr-defined]
+            try:
+                await asyncio.wait_for(child.wait(), 15)  # type: ignore[attr-defined]
+            except TimeoutError:
+                child.kill()  # type: ignore[attr-defined]
         await redis.aclose()
 
 

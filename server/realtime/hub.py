@@ -123,31 +123,42 @@ class OfficeReader:
                 reply = await self.hub.blocking.xread(
                     {stream: self.cursor}, count=READ_COUNT, block=BLOCK_MS
                 )
+                # A rebuild of live state appends no event: an idle office notices it here.
+                await self._check_epoch()
                 if reply:
                     await self._fan_out(reply[0][1])
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                 log.warning("realtime %s: Redis unavailable (%s); retrying", self.office, exc)
                 await asyncio.sleep(1)
 
-    async def _fan_out(self, entries: list[tuple[str, dict[str, str]]]) -> None:
+    async def _check_epoch(self) -> None:
         epoch = await self.hub.store.epoch(self.office)
-        if epoch != self.epoch:
-            # Live state was rebuilt: what sockets hold is void. They reconnect, see the new
-            # epoch and take a snapshot.
-            self.epoch = epoch
-            for sub in list(self.subscribers):
-                if sub.epoch is not None and sub.epoch != epoch:
-                    sub.close(CLOSE_RESTART, "epoch")
+        if epoch == self.epoch:
+            return
+        # Live state was rebuilt: what sockets hold is void. They reconnect, see the new
+        # epoch and take a snapshot.
+        self.epoch = epoch
+        for sub in list(self.subscribers):
+            if sub.epoch is not None and sub.epoch != epoch:
+                sub.close(CLOSE_RESTART, "epoch")
+
+    async def _fan_out(self, entries: list[tuple[str, dict[str, str]]]) -> None:
         tz = self.hub.store.tz
         for entry_id, fields in entries:
             self.cursor = entry_id
-            event = Event.from_entry(self.office, entry_id, fields)
+            try:
+                event = Event.from_entry(self.office, entry_id, fields)
+                encoded = {
+                    view: channels.encode(view, event, self.epoch, tz)
+                    for view in {sub.view for sub in self.subscribers}
+                }
+            except Exception:
+                # One malformed entry must not end the office's feed for every screen.
+                log.exception("realtime %s: cannot send event %s", self.office, entry_id)
+                continue
             key = stream_id_key(entry_id)
-            encoded: dict[View, str | None] = {}
             for n, sub in enumerate(list(self.subscribers)):
-                if sub.view not in encoded:
-                    encoded[sub.view] = channels.encode(sub.view, event, epoch, tz)
-                message = encoded[sub.view]
+                message = encoded.get(sub.view)
                 if message is not None:
                     sub.offer((key, message))
                 if n % YIELD_EVERY == YIELD_EVERY - 1:

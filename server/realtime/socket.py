@@ -130,6 +130,9 @@ async def _first_message(
 ) -> None:
     stream = keys.events(sub.office)
     epoch = await store.epoch(sub.office)
+    # Set at once: a rebuild from here on closes this socket (1012) rather than leaving it
+    # with state from the old epoch.
+    sub.epoch = epoch
     newest = await store.redis.xrevrange(stream, count=1)
     last = newest[0][0] if newest else resume.ZERO
     oldest = await store.redis.xrange(stream, count=1)
@@ -140,7 +143,6 @@ async def _first_message(
         oldest[0][0] if oldest else None,
         last,
     )
-    sub.epoch = epoch
     if decision.replay and decision.since is not None:
         last = decision.since
         await ws.send_text(_dumps({"type": "resumed", "epoch": epoch, "id": last}))
