@@ -159,12 +159,7 @@ async def get_office(request: Request) -> Response:
                     "section_en": s.section_en,
                     "open": hours.is_open(office, s, now),
                     "waiting": waiting.get(s.code, 0),
-                    "max_time_bn": s.max_time_bn,
-                    "max_time_en": s.max_time_en,
-                    "documents_bn": list(s.documents_bn),
-                    "documents_en": list(s.documents_en),
-                    "fee_bn": s.fee_bn,
-                    "fee_en": s.fee_en,
+                    **s.charter(),
                     "icon": s.icon,
                 }
                 for s in office.services.values()

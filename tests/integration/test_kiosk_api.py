@@ -7,7 +7,8 @@ import httpx
 from server.api.auth import hash_password
 from server.queue.office import Office
 from server.store import models
-from tests.conftest import bearer
+from tests.conftest import LiveServer, bearer
+from tests.integration.realtime_client import recv, ws_connect
 
 
 async def admin_session(client: httpx.AsyncClient, office: Office, role: str = "admin") -> None:
@@ -67,6 +68,18 @@ async def test_kiosk_snapshot_has_waits_charter_and_printer(
     assert service["waiting"] == 2 and service["eta_minutes"] > 0
     assert service["documents_bn"] == list(office.services["B"].documents_bn)
     assert "phone" not in str(snapshot)
+
+
+async def test_kiosk_channel_snapshot_is_the_kiosk_state_charter_included(
+    live: LiveServer, client: httpx.AsyncClient, office: Office
+) -> None:
+    async with ws_connect(live.ws_url, office.slug, "kiosk") as ws:
+        sent = await recv(ws)
+    assert sent["type"] == "snapshot"
+    assert sent["data"] == (await client.get(f"/api/v1/offices/{office.slug}/kiosk")).json()
+    service = next(s for s in sent["data"]["services"] if s["code"] == "B")
+    assert service["documents_bn"] == list(office.services["B"].documents_bn)
+    assert service["fee_bn"] == office.services["B"].fee_bn
 
 
 async def test_tracking_page_qr_and_friendly_404(
