@@ -11,9 +11,10 @@ import asyncio
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 import pytest
@@ -24,6 +25,10 @@ from server.queue.office import Office
 from server.queue.store import QueueStore
 from server.redis_server import EmbeddedRedis
 from server.store.offices import demo_office
+
+if TYPE_CHECKING:
+    from server.notify import Notifications
+    from tests.integration.http_stand_in import GatewayStandIn
 
 CI_REDIS = os.environ.get("SHEBA_TEST_REDIS_URL")
 CI_DATABASE = os.environ.get("SHEBA_TEST_DATABASE_URL")
@@ -208,3 +213,111 @@ def bearer(key: str) -> dict[str, str]:
 async def client(live: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=live.url, timeout=30) as c:
         yield c
+
+
+STAFF_PASSWORD = "correct horse"
+
+
+class StaffLogin(Protocol):
+    def __call__(
+        self, official: str | None = None, *, role: str = "official", name: str = ""
+    ) -> Awaitable[httpx.AsyncClient]: ...
+
+
+@pytest.fixture
+async def staff_login(live: LiveServer, office: Office) -> AsyncIterator[StaffLogin]:
+    """Create a staff user of the test's office and log in: an HTTP client carrying that
+    session. `staff_login("dc")` is the DC's official; `staff_login(role="admin")` an admin;
+    `name` is the display name audits record (the username when not given)."""
+    from server.api.auth import hash_password
+    from server.store import models
+
+    clients: list[httpx.AsyncClient] = []
+
+    async def log_in(
+        official: str | None = None, *, role: str = "official", name: str = ""
+    ) -> httpx.AsyncClient:
+        username = f"{official or role}-{secrets.token_hex(4)}"
+        await models.StaffUser.create(
+            username=username,
+            password_hash=hash_password(STAFF_PASSWORD),
+            role=role,
+            office_id=office.slug,
+            official_slug=official,
+            display_name=name,
+        )
+        client = httpx.AsyncClient(base_url=live.url, timeout=30)
+        clients.append(client)
+        done = await client.post(
+            "/api/v1/auth/login", json={"username": username, "password": STAFF_PASSWORD}
+        )
+        assert done.status_code == 200, done.text
+        return client
+
+    yield log_in
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture(scope="module")
+async def running_stand_in() -> AsyncIterator[GatewayStandIn]:
+    """A real HTTP server on loopback playing an SMS gateway, one a test module."""
+    from tests.integration.http_stand_in import GatewayStandIn
+
+    async with GatewayStandIn().running() as server:
+        yield server
+
+
+@pytest.fixture
+async def notices(live: LiveServer) -> AsyncIterator[Notifications]:
+    """The live server's notifications, with earlier tests' messages sent and no rate limit;
+    the console gateway again afterwards."""
+    from server.hardware.sms import open_gateway
+    from server.notify.transports import SmsTransport
+
+    runtime = live.app.state.runtime  # type: ignore[attr-defined]
+    notices: Notifications = runtime["notifications"]
+    settings = notices.sender.settings
+    # No rate limit here: a shared CI Redis may hold other runs' recent events, and their
+    # messages must not queue ahead of the test's at five a second.
+    notices.sender.settings = settings.model_copy(update={"sms_rate_per_sec": 0.0})
+    await notices.sender.replace(SmsTransport(open_gateway("console")))
+    await _drain(runtime, notices)
+    yield notices
+    notices.sender.settings = settings
+    notices.webhook_secret = None
+    await notices.sender.replace(SmsTransport(open_gateway("console")))
+
+
+async def _drain(runtime: dict[str, Any], notices: Notifications) -> None:
+    """Let earlier tests' messages go out first, so that a gateway a test installs sees only
+    its own: the notifier catches up with every office's stream, then the outbox empties."""
+    from server.notify import outbox
+    from server.queue import keys as redis_keys
+    from server.store import models
+    from server.store.models import Outbox
+
+    redis = runtime["redis"]
+    for office in await models.Office.all().values_list("slug", flat=True):
+        newest = await redis.xrevrange(redis_keys.events(office), count=1)
+        if newest:
+            await asyncio.wait_for(runtime["notifier"].processed(office, newest[0][0]), 150)
+
+    async def empty() -> bool:
+        return not await Outbox.filter(state__in=("queued", "sending")).exists()
+
+    # Messages an earlier test left waiting for a retry go now, through the console gateway,
+    # instead of reaching this test's gateway later.
+    await Outbox.filter(state="queued").update(next_attempt_at=outbox.utcnow())
+    notices.sender.wake()
+    await asyncio.wait_for(notices.sender.wait_until(empty), 150)
+
+
+@pytest.fixture
+async def stand_in(
+    running_stand_in: GatewayStandIn, notices: Notifications
+) -> AsyncIterator[GatewayStandIn]:
+    """The gateway stand-in, fresh, once earlier tests' messages are out (see `notices`)."""
+    running_stand_in.reset()
+    yield running_stand_in
+    running_stand_in.reset()

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from server.api.actions import Call, Handler, run_action
 from server.api.auth import authorise
 from server.api.http import json_response, read_json, text_field
 from server.bengali import to_latin_digits
@@ -120,43 +121,46 @@ async def request_meeting(request: Request) -> Response:
     return await meeting_response(request, slug, result, 201)
 
 
-async def meeting_action(request: Request) -> Response:
-    slug = request.path_params["office"]
-    meeting_id = request.path_params["meeting_id"]
-    action = request.path_params["action"]
-    if action not in meetings.ACTIONS:
-        raise ShebaError("not_found", field="action")
-    actor = await _actor(request, slug, OFFICIALS)
-    body = await read_json(request, optional=True)
-    store = _meetings(request)
-    result = await _dispatch(store, slug, meeting_id, action, body, actor)
-    return await meeting_response(request, slug, result)
+async def _seen(call: Call[MeetingStore]) -> CommandResult:
+    return await call.store.seen(call.office, call.target, call.actor)
 
 
-async def _dispatch(
-    store: MeetingStore,
-    slug: str,
-    meeting_id: str,
-    action: str,
-    body: dict[str, Any],
-    actor: Actor,
-) -> CommandResult:
-    if action == "seen":
-        return await store.seen(slug, meeting_id, actor)
-    if action in ("schedule", "reschedule"):
-        at = moment_field(body, "at")
-        return await store.schedule(slug, meeting_id, at, actor, reschedule=action == "reschedule")
-    if action == "forward":
-        to = text_field(body, "to", max_len=40)
-        deadline = moment_field(body, "deadline")
-        return await store.forward(slug, meeting_id, to, deadline, actor)
-    reason_code = ""
-    if action == "decline":
-        reason_code = code_field(body, "reason_code", meetings.DECLINE_REASONS)
-    reason = text_field(body, "reason", required=False, max_len=meetings.DETAILS_MAX_CHARS)
-    return await store.close(
-        slug, meeting_id, action, actor, reason_code=reason_code, reason=reason
+async def _schedule(call: Call[MeetingStore]) -> CommandResult:
+    at = moment_field(call.body, "at")
+    return await call.store.schedule(
+        call.office, call.target, at, call.actor, reschedule=call.action == "reschedule"
     )
+
+
+async def _forward(call: Call[MeetingStore]) -> CommandResult:
+    to = text_field(call.body, "to", max_len=40)
+    deadline = moment_field(call.body, "deadline")
+    return await call.store.forward(call.office, call.target, to, deadline, call.actor)
+
+
+async def _close(call: Call[MeetingStore]) -> CommandResult:
+    reason_code = ""
+    if call.action == "decline":
+        reason_code = code_field(call.body, "reason_code", meetings.DECLINE_REASONS)
+    reason = text_field(call.body, "reason", required=False, max_len=meetings.DETAILS_MAX_CHARS)
+    return await call.store.close(
+        call.office, call.target, call.action, call.actor, reason_code=reason_code, reason=reason
+    )
+
+
+# One handler for each of meetings.ACTIONS.
+MEETING_ACTIONS: dict[str, Handler[MeetingStore]] = {
+    "seen": _seen,
+    "schedule": _schedule,
+    "reschedule": _schedule,
+    "forward": _forward,
+    **dict.fromkeys(meetings.CLOSING, _close),
+}
+
+
+async def meeting_action(request: Request) -> Response:
+    result = await run_action(request, MEETING_ACTIONS, OFFICIALS, "meeting_id", _meetings)
+    return await meeting_response(request, request.path_params["office"], result)
 
 
 async def meeting_options(request: Request) -> Response:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from server.api.actions import Call, Handler, run_action
 from server.api.auth import authorise
 from server.api.http import int_field, json_response, read_json, text_field
 from server.errors import ShebaError
@@ -76,42 +75,36 @@ async def call_next(request: Request) -> Response:
     return await _token_response(request, result)
 
 
-async def token_action(request: Request) -> Response:
-    office = request.path_params["office"]
-    token_id = request.path_params["token_id"]
-    action = request.path_params["action"]
-    if action not in domain.TOKEN_ACTIONS:
-        raise ShebaError("not_found", field="action")
-    actor = await _actor(request, office, COUNTER_STAFF)
-    body = await read_json(request, optional=True)
-    store = _store(request)
-    result = await _dispatch(store, office, token_id, action, body, actor)
-    return await _token_response(request, result)
+async def _transition(call: Call[QueueStore]) -> CommandResult:
+    outcome = text_field(call.body, "outcome", required=False, max_len=500)
+    return await call.store.transition(
+        call.office, call.target, call.action, outcome=outcome, actor=call.actor
+    )
 
 
-async def _dispatch(
-    store: QueueStore,
-    office: str,
-    token_id: str,
-    action: str,
-    body: dict[str, Any],
-    actor: Actor,
-) -> CommandResult:
-    if action in domain.TRANSITIONS:
-        outcome = text_field(body, "outcome", required=False, max_len=500)
-        return await store.transition(office, token_id, action, outcome=outcome, actor=actor)
-    if action == "recall":
-        return await store.recall(office, token_id, actor=actor)
-    if action == "unpark":
-        return await store.unpark(office, token_id, actor=actor)
-    if action == "prioritise":
-        return await store.prioritise(office, token_id, actor=actor)
-    if action == "call":
-        # Out of order: where favouritism hides, so a reason is required and audited.
-        counter = int_field(body, "counter")
-        reason = text_field(body, "reason", max_len=300)
-        return await store.call(office, counter, token_id=token_id, reason=reason, actor=actor)
-    # transfer
+async def _recall(call: Call[QueueStore]) -> CommandResult:
+    return await call.store.recall(call.office, call.target, actor=call.actor)
+
+
+async def _unpark(call: Call[QueueStore]) -> CommandResult:
+    return await call.store.unpark(call.office, call.target, actor=call.actor)
+
+
+async def _prioritise(call: Call[QueueStore]) -> CommandResult:
+    return await call.store.prioritise(call.office, call.target, actor=call.actor)
+
+
+async def _call_out_of_order(call: Call[QueueStore]) -> CommandResult:
+    # Out of order: where favouritism hides, so a reason is required and audited.
+    counter = int_field(call.body, "counter")
+    reason = text_field(call.body, "reason", max_len=300)
+    return await call.store.call(
+        call.office, counter, token_id=call.target, reason=reason, actor=call.actor
+    )
+
+
+async def _transfer(call: Call[QueueStore]) -> CommandResult:
+    body, store = call.body, call.store
     if ("service" in body) == ("counter" in body):
         raise ShebaError(
             "invalid_input",
@@ -120,8 +113,25 @@ async def _dispatch(
         )
     if "service" in body:
         service = text_field(body, "service", max_len=2)
-        return await store.transfer(office, token_id, service=service, actor=actor)
-    return await store.transfer(office, token_id, counter=int_field(body, "counter"), actor=actor)
+        return await store.transfer(call.office, call.target, service=service, actor=call.actor)
+    counter = int_field(body, "counter")
+    return await store.transfer(call.office, call.target, counter=counter, actor=call.actor)
+
+
+# One handler for each of domain.TOKEN_ACTIONS.
+TOKEN_ACTIONS: dict[str, Handler[QueueStore]] = {
+    **dict.fromkeys(domain.TRANSITIONS, _transition),
+    "recall": _recall,
+    "unpark": _unpark,
+    "prioritise": _prioritise,
+    "call": _call_out_of_order,
+    "transfer": _transfer,
+}
+
+
+async def token_action(request: Request) -> Response:
+    result = await run_action(request, TOKEN_ACTIONS, COUNTER_STAFF, "token_id", _store)
+    return await _token_response(request, result)
 
 
 async def counter_state(request: Request) -> Response:
@@ -159,12 +169,7 @@ async def get_office(request: Request) -> Response:
                     "section_en": s.section_en,
                     "open": hours.is_open(office, s, now),
                     "waiting": waiting.get(s.code, 0),
-                    "max_time_bn": s.max_time_bn,
-                    "max_time_en": s.max_time_en,
-                    "documents_bn": list(s.documents_bn),
-                    "documents_en": list(s.documents_en),
-                    "fee_bn": s.fee_bn,
-                    "fee_en": s.fee_en,
+                    **s.charter(),
                     "icon": s.icon,
                 }
                 for s in office.services.values()

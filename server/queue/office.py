@@ -45,6 +45,17 @@ class Service:
     def hours(self) -> tuple[time, time]:
         return time.fromisoformat(self.opens), time.fromisoformat(self.closes)
 
+    def charter(self) -> dict[str, Any]:
+        """The citizen's charter as public JSON: time to deliver, documents, fee."""
+        return {
+            "max_time_bn": self.max_time_bn,
+            "max_time_en": self.max_time_en,
+            "documents_bn": list(self.documents_bn),
+            "documents_en": list(self.documents_en),
+            "fee_bn": self.fee_bn,
+            "fee_en": self.fee_en,
+        }
+
 
 @dataclass(frozen=True)
 class Counter:

@@ -63,6 +63,8 @@ async def display(store: QueueStore, slug: str, actor: Actor | None) -> dict[str
 
 
 async def kiosk(store: QueueStore, slug: str, actor: Actor | None) -> dict[str, Any]:
+    """Services with their queues, waits and charter (documents, fee, time), and the
+    printer's state: all a kiosk shows. Public, like the display's: no token, no phone."""
     office = await store.office(slug)
     now = store.clock.now()
     waiting = await store.queue_lengths(slug)
@@ -80,6 +82,8 @@ async def kiosk(store: QueueStore, slug: str, actor: Actor | None) -> dict[str, 
                 "open": hours.is_open(office, s, now),
                 "waiting": waiting.get(s.code, 0),
                 "eta_minutes": domain.eta_minutes(waiting.get(s.code, 0), avg, serving),
+                "icon": s.icon,
+                **s.charter(),
             }
         )
     printer = await store.redis.hgetall(keys.printer(slug))

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
-from server.realtime.envelope import stream_id_key
 from server.store import models
-
-
-def _moment(ms: str | None) -> datetime | None:
-    if not ms:
-        return None
-    return datetime.fromtimestamp(int(ms) / 1000, UTC)
+from server.store.rows import moment, upsert
 
 
 def meeting_fields(raw: dict[str, Any], event_id: str) -> dict[str, Any]:
@@ -27,10 +21,10 @@ def meeting_fields(raw: dict[str, Any], event_id: str) -> dict[str, Any]:
         "details": raw.get("details") or "",
         "lang": raw.get("lang") or "bn",
         "status": raw["status"],
-        "requested_at": _moment(raw["requested_ms"]),
-        "seen_at": _moment(raw.get("seen_ms")),
-        "replied_at": _moment(raw.get("replied_ms")),
-        "at": _moment(raw.get("at_ms")),
+        "requested_at": moment(raw["requested_ms"]),
+        "seen_at": moment(raw.get("seen_ms")),
+        "replied_at": moment(raw.get("replied_ms")),
+        "at": moment(raw.get("at_ms")),
         "reason_code": raw.get("reason_code") or "",
         "reason": raw.get("reason") or "",
         "forwarded_from": raw.get("forwarded_from") or "",
@@ -40,13 +34,8 @@ def meeting_fields(raw: dict[str, Any], event_id: str) -> dict[str, Any]:
 
 
 async def upsert_meeting(raw: dict[str, Any], event_id: str) -> None:
-    """Create or update the row; an event older than the row's last one changes nothing."""
-    fields = meeting_fields(raw, event_id)
-    row = await models.Meeting.get_or_none(id=raw["id"]).select_for_update()
-    if row is None:
-        await models.Meeting.create(id=raw["id"], **fields)
-    elif stream_id_key(event_id) > stream_id_key(row.last_event_id):
-        await models.Meeting.filter(id=raw["id"]).update(**fields)
+    """The meeting's row as this event leaves it, unless the row has seen a later event."""
+    await upsert(models.Meeting, raw["id"], meeting_fields(raw, event_id))
 
 
 async def office_slugs() -> list[str]:

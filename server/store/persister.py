@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from server.realtime.envelope import Event, stream_id_key
+from server.realtime.envelope import Event
 from server.store import models
 from server.store.meeting_rows import upsert_meeting
+from server.store.rows import moment, upsert
 
 GROUP = "persister"
-
-
-def _moment(ms: str | None) -> datetime | None:
-    if not ms:
-        return None
-    return datetime.fromtimestamp(int(ms) / 1000, UTC)
 
 
 def token_fields(raw: dict[str, Any], event_id: str) -> dict[str, Any]:
@@ -38,10 +33,10 @@ def token_fields(raw: dict[str, Any], event_id: str) -> dict[str, Any]:
         "transfers": int(raw.get("transfers") or 0),
         "lang": raw.get("lang") or "bn",
         "outcome": raw.get("outcome") or "",
-        "issued_at": _moment(raw["issued_ms"]),
-        "called_at": _moment(raw.get("called_ms")),
-        "served_at": _moment(raw.get("served_ms")),
-        "completed_at": _moment(raw.get("completed_ms")),
+        "issued_at": moment(raw["issued_ms"]),
+        "called_at": moment(raw.get("called_ms")),
+        "served_at": moment(raw.get("served_ms")),
+        "completed_at": moment(raw.get("completed_ms")),
         "last_event_id": event_id,
     }
 
@@ -80,7 +75,7 @@ async def _apply(event: Event) -> None:
         data=_without_phone(event.data),
     )
     if isinstance(token, dict) and "phone" in token:
-        await _upsert_token(token, event.id)
+        await upsert(models.Token, token["id"], token_fields(token, event.id))
     meeting = event.data.get("meeting")
     if isinstance(meeting, dict) and "phone" in meeting:
         await upsert_meeting(meeting, event.id)
@@ -111,15 +106,6 @@ async def _apply(event: Event) -> None:
                 if k in ("reason", "out_of_order", "counter", "to_service", "to_counter")
             },
         )
-
-
-async def _upsert_token(raw: dict[str, Any], event_id: str) -> None:
-    fields = token_fields(raw, event_id)
-    row = await models.Token.get_or_none(id=raw["id"]).select_for_update()
-    if row is None:
-        await models.Token.create(id=raw["id"], **fields)
-    elif stream_id_key(event_id) > stream_id_key(row.last_event_id):
-        await models.Token.filter(id=raw["id"]).update(**fields)
 
 
 def _target(data: dict[str, Any]) -> str:

@@ -14,8 +14,8 @@ from starlette.routing import Route
 
 from server.api.http import json_response
 from server.errors import ShebaError
-from server.queue import domain, hours, keys
 from server.queue.store import QueueStore
+from server.realtime import snapshot
 from server.web.pages import not_found_page, render
 
 DEVICE_ROLES = ("kiosk", "display")
@@ -26,46 +26,9 @@ DONE_SECS = 20
 
 
 async def kiosk_snapshot(store: QueueStore, slug: str) -> dict[str, Any]:
-    """What a kiosk shows: services with their queues and waits, and the printer's state.
-
-    The same shape as the kiosk channel's websocket snapshot, plus each service's charter
-    (documents, fee, time), which a kiosk needs for its confirm screen.
-    """
-    office = await store.office(slug)
-    now = store.clock.now()
-    waiting = await store.queue_lengths(slug)
-    open_counters = {c["number"] for c in await store.counters(slug) if c.get("state") == "open"}
-    printer = await store.redis.hgetall(keys.printer(slug))
-    services = []
-    for s in office.services.values():
-        serving = len(open_counters & set(office.counters_serving(s.code))) or 1
-        avg = await store.avg_service_secs(office, s.code)
-        services.append(
-            {
-                "code": s.code,
-                "prefix_bn": s.prefix_bn,
-                "name_bn": s.name_bn,
-                "name_en": s.name_en,
-                "open": hours.is_open(office, s, now),
-                "waiting": waiting.get(s.code, 0),
-                "eta_minutes": domain.eta_minutes(waiting.get(s.code, 0), avg, serving),
-                "icon": s.icon,
-                "documents_bn": list(s.documents_bn),
-                "documents_en": list(s.documents_en),
-                "fee_bn": s.fee_bn,
-                "fee_en": s.fee_en,
-                "max_time_bn": s.max_time_bn,
-                "max_time_en": s.max_time_en,
-            }
-        )
-    return {
-        "office": {"slug": office.slug, "name_bn": office.name_bn, "name_en": office.name_en},
-        "services": services,
-        "printer": {
-            "state": printer.get("state", "ok"),
-            "message": printer.get("message", ""),
-        },
-    }
+    """What a kiosk shows: the kiosk channel's snapshot, so the page, its poll and the
+    socket agree (services with queues, waits and charter, and the printer's state)."""
+    return await snapshot.build(store, slug, "kiosk", None)
 
 
 def _seconds(request: Request, name: str, default: int) -> int:
@@ -78,15 +41,15 @@ async def kiosk_page(request: Request) -> Response:
     slug = request.path_params["office"]
     store: QueueStore = request.state.store
     try:
-        snapshot = await kiosk_snapshot(store, slug)
+        boot = await kiosk_snapshot(store, slug)
     except ShebaError:
-        snapshot = None  # render() answers with the friendly not-found page
+        boot = None  # render() answers with the friendly not-found page
     return await render(
         request,
         "kiosk/index.html",
         office=slug,
         role="kiosk",
-        boot=snapshot,
+        boot=boot,
         idle_secs=_seconds(request, "idle", IDLE_SECS),
         done_secs=_seconds(request, "done", DONE_SECS),
     )

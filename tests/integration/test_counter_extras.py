@@ -3,35 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 
 import httpx
 
-from server.api.auth import hash_password
 from server.queue.office import Office
 from server.store import models
-from tests.conftest import LiveServer, bearer, store_of
-
-
-@contextlib.asynccontextmanager
-async def staff_client(
-    live: LiveServer, office: Office, role: str = "counter"
-) -> AsyncIterator[httpx.AsyncClient]:
-    username = f"{role}-{office.slug}"
-    await models.StaffUser.create(
-        username=username,
-        password_hash=hash_password("pw-" + username),
-        role=role,
-        office_id=office.slug,
-        display_name="রহিম",
-    )
-    async with httpx.AsyncClient(base_url=live.url, timeout=30) as client:
-        login = await client.post(
-            "/api/v1/auth/login", json={"username": username, "password": "pw-" + username}
-        )
-        assert login.status_code == 200
-        yield client
+from tests.conftest import LiveServer, StaffLogin, bearer, store_of
 
 
 async def issue(client: httpx.AsyncClient, office: Office, key: str, service: str) -> dict:
@@ -45,63 +22,67 @@ async def issue(client: httpx.AsyncClient, office: Office, key: str, service: st
 
 
 async def test_console_lists_waiting_in_call_order_and_counts_today(
-    live: LiveServer, client: httpx.AsyncClient, office: Office, keys: dict[str, str]
+    live: LiveServer,
+    client: httpx.AsyncClient,
+    office: Office,
+    keys: dict[str, str],
+    staff_login: StaffLogin,
 ) -> None:
     first = await issue(client, office, keys["kiosk"], "B")
     second = await issue(client, office, keys["kiosk"], "C")
-    async with staff_client(live, office) as staff:
-        url = f"/api/v1/offices/{office.slug}/counters/3/console"
-        view = (await staff.get(url)).json()
-        # Assigned policy: C was given counter 3 at issue, B counter 2; this counter calls
-        # its own queue first, then takes from its services' queues.
-        assert [t["id"] for t in view["waiting"]] == [second["id"], first["id"]]
-        assert [t["position"] for t in view["waiting"]] == [1, 2]
-        assert view["waiting_total"] == 2 and view["token"] is None
-        assert view["counter"]["services"] == ["B", "C"]
-        called = await staff.post(f"/api/v1/offices/{office.slug}/counters/3/call-next")
-        assert called.json()["id"] == second["id"]
-        await staff.post(f"/api/v1/offices/{office.slug}/tokens/{second['id']}/complete")
-        events = await store_of(live).redis.xrange(f"sheba:{{{office.slug}}}:events")
-        persister = live.app.state.runtime["persister"]  # type: ignore[attr-defined]
-        await asyncio.wait_for(persister.processed(office.slug, events[-1][0]), 150)
-        view = (await staff.get(url)).json()
-        assert view["today"]["called"] == 1 and view["today"]["completed"] == 1
-        assert [t["id"] for t in view["waiting"]] == [first["id"]]
+    clerk = await staff_login(role="counter")
+    url = f"/api/v1/offices/{office.slug}/counters/3/console"
+    view = (await clerk.get(url)).json()
+    # Assigned policy: C was given counter 3 at issue, B counter 2; this counter calls
+    # its own queue first, then takes from its services' queues.
+    assert [t["id"] for t in view["waiting"]] == [second["id"], first["id"]]
+    assert [t["position"] for t in view["waiting"]] == [1, 2]
+    assert view["waiting_total"] == 2 and view["token"] is None
+    assert view["counter"]["services"] == ["B", "C"]
+    called = await clerk.post(f"/api/v1/offices/{office.slug}/counters/3/call-next")
+    assert called.json()["id"] == second["id"]
+    await clerk.post(f"/api/v1/offices/{office.slug}/tokens/{second['id']}/complete")
+    events = await store_of(live).redis.xrange(f"sheba:{{{office.slug}}}:events")
+    persister = live.app.state.runtime["persister"]  # type: ignore[attr-defined]
+    await asyncio.wait_for(persister.processed(office.slug, events[-1][0]), 150)
+    view = (await clerk.get(url)).json()
+    assert view["today"]["called"] == 1 and view["today"]["completed"] == 1
+    assert [t["id"] for t in view["waiting"]] == [first["id"]]
     assert (
         await client.get(f"/api/v1/offices/{office.slug}/counters/3/console")
     ).status_code == 401
 
 
 async def test_full_phone_only_at_the_counter_and_every_look_audited(
-    live: LiveServer, client: httpx.AsyncClient, office: Office, keys: dict[str, str]
+    client: httpx.AsyncClient, office: Office, keys: dict[str, str], staff_login: StaffLogin
 ) -> None:
     token = await issue(client, office, keys["kiosk"], "B")
-    async with staff_client(live, office) as staff:
-        url = f"/api/v1/offices/{office.slug}/tokens/{token['id']}/phone"
-        early = await staff.post(url)
-        assert early.status_code == 409 and early.json()["error"]["status"] == "waiting"
-        await staff.post(f"/api/v1/offices/{office.slug}/counters/2/call-next")
-        shown = await staff.post(url)
-        assert shown.status_code == 200 and shown.json()["phone"] == "+8801712345678"
-        assert shown.headers["cache-control"] == "no-store"
+    clerk = await staff_login(role="counter", name="রহিম")
+    url = f"/api/v1/offices/{office.slug}/tokens/{token['id']}/phone"
+    early = await clerk.post(url)
+    assert early.status_code == 409 and early.json()["error"]["status"] == "waiting"
+    await clerk.post(f"/api/v1/offices/{office.slug}/counters/2/call-next")
+    shown = await clerk.post(url)
+    assert shown.status_code == 200 and shown.json()["phone"] == "+8801712345678"
+    assert shown.headers["cache-control"] == "no-store"
     audit = await models.AuditLog.filter(office_id=office.slug, action="phone.revealed")
     assert [(a.target, a.role, a.actor_name) for a in audit] == [(token["id"], "counter", "রহিম")]
     assert (await client.post(url)).status_code == 401
 
 
 async def test_admin_creates_a_display_key_counter_staff_cannot(
-    live: LiveServer, client: httpx.AsyncClient, office: Office
+    client: httpx.AsyncClient, office: Office, staff_login: StaffLogin
 ) -> None:
     url = f"/api/v1/offices/{office.slug}/devices"
-    async with staff_client(live, office, "admin") as admin:
-        made = await admin.post(url, json={"role": "display", "label": "hall TV"})
-        assert made.status_code == 201
-        key = made.json()["key"]
-        assert (await admin.post(url, json={"role": "admin"})).status_code == 400
+    admin = await staff_login(role="admin")
+    made = await admin.post(url, json={"role": "display", "label": "hall TV"})
+    assert made.status_code == 201
+    key = made.json()["key"]
+    assert (await admin.post(url, json={"role": "admin"})).status_code == 400
     display = await client.get("/api/v1/auth/me", headers=bearer(key))
     assert display.json()["role"] == "display"
-    async with staff_client(live, office, "counter") as clerk:
-        assert (await clerk.post(url, json={"role": "display"})).status_code == 403
+    clerk = await staff_login(role="counter")
+    assert (await clerk.post(url, json={"role": "display"})).status_code == 403
 
 
 async def test_display_feed_is_redacted(

@@ -4,34 +4,18 @@ from __future__ import annotations
 
 import httpx
 
-from server.api.auth import hash_password
 from server.queue.office import Office
-from server.store import models
-from tests.conftest import bearer
-
-
-async def admin_session(client: httpx.AsyncClient, office: Office, role: str = "admin") -> None:
-    name = f"{role}-{office.slug}"
-    await models.StaffUser.create(
-        username=name,
-        password_hash=hash_password("correct horse"),
-        role=role,
-        office_id=office.slug,
-        display_name=name,
-    )
-    response = await client.post(
-        "/api/v1/auth/login", json={"username": name, "password": "correct horse"}
-    )
-    response.raise_for_status()
+from tests.conftest import LiveServer, StaffLogin, bearer
+from tests.integration.realtime_client import recv, ws_connect
 
 
 async def test_an_admin_creates_a_kiosk_key_that_can_issue_tokens(
-    client: httpx.AsyncClient, office: Office
+    client: httpx.AsyncClient, office: Office, staff_login: StaffLogin
 ) -> None:
     path = f"/api/v1/offices/{office.slug}/devices"
     assert (await client.post(path, json={})).status_code == 401
-    await admin_session(client, office)
-    response = await client.post(path, json={"role": "kiosk", "label": "ground floor"})
+    admin = await staff_login(role="admin")
+    response = await admin.post(path, json={"role": "kiosk", "label": "ground floor"})
     assert response.status_code == 201
     key = response.json()["key"]
     issued = await client.post(
@@ -40,14 +24,14 @@ async def test_an_admin_creates_a_kiosk_key_that_can_issue_tokens(
         headers=bearer(key),
     )
     assert issued.status_code == 201
-    assert (await client.post(path, json={"role": "admin"})).status_code == 400
+    assert (await admin.post(path, json={"role": "admin"})).status_code == 400
 
 
 async def test_counter_staff_cannot_create_device_keys(
-    client: httpx.AsyncClient, office: Office
+    office: Office, staff_login: StaffLogin
 ) -> None:
-    await admin_session(client, office, role="counter")
-    response = await client.post(f"/api/v1/offices/{office.slug}/devices", json={})
+    clerk = await staff_login(role="counter")
+    response = await clerk.post(f"/api/v1/offices/{office.slug}/devices", json={})
     assert response.status_code == 403
 
 
@@ -67,6 +51,18 @@ async def test_kiosk_snapshot_has_waits_charter_and_printer(
     assert service["waiting"] == 2 and service["eta_minutes"] > 0
     assert service["documents_bn"] == list(office.services["B"].documents_bn)
     assert "phone" not in str(snapshot)
+
+
+async def test_kiosk_channel_snapshot_is_the_kiosk_state_charter_included(
+    live: LiveServer, client: httpx.AsyncClient, office: Office
+) -> None:
+    async with ws_connect(live.ws_url, office.slug, "kiosk") as ws:
+        sent = await recv(ws)
+    assert sent["type"] == "snapshot"
+    assert sent["data"] == (await client.get(f"/api/v1/offices/{office.slug}/kiosk")).json()
+    service = next(s for s in sent["data"]["services"] if s["code"] == "B")
+    assert service["documents_bn"] == list(office.services["B"].documents_bn)
+    assert service["fee_bn"] == office.services["B"].fee_bn
 
 
 async def test_tracking_page_qr_and_friendly_404(

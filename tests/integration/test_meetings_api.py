@@ -8,95 +8,29 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from server.queue import domain
 from server.queue.meeting_escalation import escalate_due
 from server.queue.meetings_store import meeting_store
 from server.queue.office import Office
 from server.store import models
-from tests.conftest import LiveServer, bearer, office_config, store_of
+from tests.conftest import LiveServer, StaffLogin, bearer, office_config, store_of
+from tests.integration.helpers import TZ, MovableClock, act, ask, asked, office_clock
 
-TZ = ZoneInfo("Asia/Dhaka")
 START = datetime(2025, 3, 2, 10, 0, tzinfo=TZ)  # a Sunday
 
 
-class MovableClock(domain.Clock):
-    """The office's clock under the test's hand."""
-
-    def __init__(self, moment: datetime) -> None:
-        super().__init__(TZ)
-        object.__setattr__(self, "moment", moment)
-
-    def now(self) -> datetime:
-        return self.moment  # type: ignore[attr-defined, no-any-return]
-
-    def move(self, **delta: float) -> None:
-        object.__setattr__(self, "moment", self.moment + timedelta(**delta))  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-async def clock(live: LiveServer) -> AsyncIterator[MovableClock]:
-    store = store_of(live)
-    original = store.clock
-    store.clock = MovableClock(START)
-    yield store.clock  # type: ignore[misc]
-    store.clock = original
-
-
-Login = Callable[[str], Any]
-
-
-@pytest.fixture
-async def official_client(live: LiveServer, office: Office) -> AsyncIterator[Callable[[str], Any]]:
-    """Log an official in: returns an HTTP client carrying that official's session."""
-    from server.api.auth import hash_password
-
-    clients: list[httpx.AsyncClient] = []
-
-    async def login(slug: str, role: str = "official") -> httpx.AsyncClient:
-        username = f"{slug}-{office.slug}"
-        await models.StaffUser.create(
-            username=username,
-            password_hash=hash_password("pw"),
-            role=role,
-            office_id=office.slug,
-            official_slug=slug if role == "official" else None,
-        )
-        client = httpx.AsyncClient(base_url=live.url, timeout=30)
-        clients.append(client)
-        done = await client.post(
-            "/api/v1/auth/login", json={"username": username, "password": "pw"}
-        )
-        assert done.status_code == 200, done.text
-        return client
-
-    yield login
-    for client in clients:
-        await client.aclose()
-
-
-async def ask(
-    client: httpx.AsyncClient,
-    office: Office,
-    key: str,
-    phone: str = "01712345678",
-    official: str = "dc",
-    **extra: Any,
-) -> httpx.Response:
-    body = {"official": official, "phone": phone, "name": "রহিম উদ্দিন", "purpose": "land"}
-    return await client.post(
-        f"/api/v1/offices/{office.slug}/meetings",
-        json={**body, "details": "জমির নামজারি নিয়ে কথা বলতে চাই", **extra},
-        headers=bearer(key),
-    )
+@pytest.fixture(autouse=True)
+def clock(live: LiveServer) -> Iterator[MovableClock]:
+    """Every test starts at START; those that move the clock ask for it."""
+    with office_clock(live, START) as clock:
+        yield clock
 
 
 async def events(
@@ -110,20 +44,10 @@ async def events(
     ]
 
 
-def act(office: Office, meeting_id: str, action: str) -> str:
-    return f"/api/v1/offices/{office.slug}/meetings/{meeting_id}/{action}"
-
-
 async def test_request_emits_an_event_and_the_tracking_page_hides_the_phone(
-    live: LiveServer,
-    client: httpx.AsyncClient,
-    office: Office,
-    keys: dict[str, str],
-    clock: MovableClock,
+    live: LiveServer, client: httpx.AsyncClient, office: Office, keys: dict[str, str]
 ) -> None:
-    first = await ask(client, office, keys["kiosk"], lang="bn")
-    assert first.status_code == 201, first.text
-    meeting = first.json()
+    meeting = await asked(client, office, keys["kiosk"], lang="bn")
     assert (meeting["ref"], meeting["ref_bn"]) == ("DC-001", "ডিসি-০০১")
     assert meeting["status"] == "pending" and meeting["position"] == 0
     assert meeting["official"]["name_bn"] == "জেলা প্রশাসক"
@@ -155,10 +79,10 @@ async def test_official_sees_then_schedules_and_the_event_carries_the_time(
     office: Office,
     keys: dict[str, str],
     clock: MovableClock,
-    official_client: Login,
+    staff_login: StaffLogin,
 ) -> None:
-    meeting = (await ask(client, office, keys["kiosk"])).json()
-    dc = await official_client("dc")
+    meeting = await asked(client, office, keys["kiosk"])
+    dc = await staff_login("dc")
     listed = (await dc.get(f"/api/v1/offices/{office.slug}/meetings?status=pending")).json()
     assert [m["id"] for m in listed["meetings"]] == [meeting["id"]]
     assert listed["meetings"][0]["phone_masked"] == "017••••5678"
@@ -212,12 +136,11 @@ async def test_two_officials_tabs_scheduling_one_slot_at_once_give_exactly_one_4
     client: httpx.AsyncClient,
     office: Office,
     keys: dict[str, str],
-    clock: MovableClock,
-    official_client: Login,
+    staff_login: StaffLogin,
 ) -> None:
-    a = (await ask(client, office, keys["kiosk"], phone="01711111111")).json()
-    b = (await ask(client, office, keys["kiosk"], phone="01722222222")).json()
-    dc = await official_client("dc")
+    a = await asked(client, office, keys["kiosk"], phone="01711111111")
+    b = await asked(client, office, keys["kiosk"], phone="01722222222")
+    dc = await staff_login("dc")
     at = {"at": "2025-03-02T12:00+06:00"}
     replies = await asyncio.gather(
         dc.post(act(office, a["id"], "schedule"), json=at),
@@ -234,11 +157,10 @@ async def test_decline_reason_travels_in_the_event_and_frees_the_phone(
     client: httpx.AsyncClient,
     office: Office,
     keys: dict[str, str],
-    clock: MovableClock,
-    official_client: Login,
+    staff_login: StaffLogin,
 ) -> None:
-    meeting = (await ask(client, office, keys["kiosk"])).json()
-    dc = await official_client("dc")
+    meeting = await asked(client, office, keys["kiosk"])
+    dc = await staff_login("dc")
     declined = await dc.post(
         act(office, meeting["id"], "decline"),
         json={"reason_code": "use_counter", "reason": "৩ নম্বর কাউন্টারে নামজারি হয়"},
@@ -253,9 +175,9 @@ async def test_decline_reason_travels_in_the_event_and_frees_the_phone(
 
 
 async def test_one_open_request_per_phone_per_official(
-    client: httpx.AsyncClient, office: Office, keys: dict[str, str], clock: MovableClock
+    client: httpx.AsyncClient, office: Office, keys: dict[str, str]
 ) -> None:
-    first = (await ask(client, office, keys["kiosk"])).json()
+    first = await asked(client, office, keys["kiosk"])
     again = await ask(client, office, keys["kiosk"], phone="+880 1712-345678")
     assert again.status_code == 409
     error = again.json()["error"]
@@ -297,7 +219,7 @@ async def test_escalation_fires_after_the_target_in_office_hours_exactly_once(
     clock: MovableClock,
 ) -> None:
     clock.move(hours=2, minutes=50)  # 12:50: the lunch break does not count
-    meeting = (await ask(client, office, keys["kiosk"])).json()
+    meeting = await asked(client, office, keys["kiosk"])
     store = meeting_store(store_of(live))
     clock.move(minutes=80)  # 14:10: 20 working minutes have passed
     await escalate_due(store, office.slug)
@@ -312,14 +234,10 @@ async def test_escalation_fires_after_the_target_in_office_hours_exactly_once(
 
 
 async def test_an_official_cannot_act_on_or_list_another_officials_meetings(
-    client: httpx.AsyncClient,
-    office: Office,
-    keys: dict[str, str],
-    clock: MovableClock,
-    official_client: Login,
+    client: httpx.AsyncClient, office: Office, keys: dict[str, str], staff_login: StaffLogin
 ) -> None:
-    meeting = (await ask(client, office, keys["kiosk"])).json()
-    adc = await official_client("adc-general")
+    meeting = await asked(client, office, keys["kiosk"])
+    adc = await staff_login("adc-general")
     base = f"/api/v1/offices/{office.slug}/meetings"
     assert (await adc.post(act(office, meeting["id"], "seen"))).status_code == 403
     refused = await adc.post(
@@ -354,7 +272,6 @@ async def test_bad_requests_are_refused_in_both_languages_and_write_nothing(
     client: httpx.AsyncClient,
     office: Office,
     keys: dict[str, str],
-    clock: MovableClock,
     change: dict[str, str],
 ) -> None:
     refused = await ask(client, office, keys["kiosk"], **change)
@@ -383,11 +300,11 @@ async def test_bad_times_are_refused_and_write_nothing(
     office: Office,
     keys: dict[str, str],
     clock: MovableClock,
-    official_client: Login,
+    staff_login: StaffLogin,
     at: str,
 ) -> None:
-    meeting = (await ask(client, office, keys["kiosk"])).json()
-    dc = await official_client("dc")
+    meeting = await asked(client, office, keys["kiosk"])
+    dc = await staff_login("dc")
     clock.move(hours=1)  # 11:00, so 09:50 and 10:xx are in the past
     refused = await dc.post(act(office, meeting["id"], "schedule"), json={"at": at})
     assert 400 <= refused.status_code < 500, refused.text
@@ -408,13 +325,13 @@ async def test_forward_reschedule_attend_reveal_and_report(
     office: Office,
     keys: dict[str, str],
     clock: MovableClock,
-    official_client: Login,
+    staff_login: StaffLogin,
 ) -> None:
     base = f"/api/v1/offices/{office.slug}/meetings"
-    forwarded = (await ask(client, office, keys["kiosk"])).json()
-    kept = (await ask(client, office, keys["kiosk"], phone="01812345678")).json()
-    dc = await official_client("dc")
-    adc = await official_client("adc-revenue")
+    forwarded = await asked(client, office, keys["kiosk"])
+    kept = await asked(client, office, keys["kiosk"], phone="01812345678")
+    dc = await staff_login("dc")
+    adc = await staff_login("adc-revenue")
     clock.move(minutes=5)
     moved = await dc.post(
         act(office, forwarded["id"], "forward"),

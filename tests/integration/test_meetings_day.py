@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
 import httpx
@@ -14,17 +14,17 @@ import pytest
 from server.notify import Notifications
 from server.queue.office import Office
 from server.store.models import Outbox
-from tests.conftest import LiveServer, bearer, store_of
-from tests.integration.http_stand_in import GatewayStandIn
-from tests.integration.realtime_client import recv, ws_connect
-from tests.integration.test_meetings_api import TZ, MovableClock, act
-from tests.integration.test_notifications import (  # noqa: F401
-    notices,
-    running_stand_in,
-    stand_in,
+from tests.conftest import LiveServer, StaffLogin, bearer
+from tests.integration.helpers import (
+    TZ,
+    MovableClock,
+    act,
+    office_clock,
+    session_header,
     transport,
 )
-from tests.integration.test_official_channel import login  # noqa: F401
+from tests.integration.http_stand_in import GatewayStandIn
+from tests.integration.realtime_client import recv, ws_connect
 
 REQUESTS = 55
 # The kiosk files one request every two minutes from half past nine.
@@ -32,17 +32,14 @@ ARRIVAL_MINUTES = 2
 
 
 @pytest.fixture
-async def morning(live: LiveServer) -> AsyncIterator[MovableClock]:
+def morning(live: LiveServer) -> Iterator[MovableClock]:
     """The next working morning at 09:30 in Dhaka: ahead of the real clock by less than the
     stream's retention, so nothing the day writes is trimmed or too old to text about."""
-    store = store_of(live)
     day = datetime.now(TZ).date() + timedelta(days=1)
     while day.weekday() in (4, 5):  # Friday and Saturday are the weekend
         day += timedelta(days=1)
-    original = store.clock
-    store.clock = MovableClock(datetime.combine(day, time(9, 30), TZ))
-    yield store.clock  # type: ignore[misc]
-    store.clock = original
+    with office_clock(live, datetime.combine(day, time(9, 30), TZ)) as clock:
+        yield clock
 
 
 async def test_a_day_of_fifty_five_requests(
@@ -50,15 +47,15 @@ async def test_a_day_of_fifty_five_requests(
     client: httpx.AsyncClient,
     office: Office,
     keys: dict[str, str],
-    notices: Notifications,  # noqa: F811
-    stand_in: GatewayStandIn,  # noqa: F811
-    login,  # noqa: F811
+    notices: Notifications,
+    stand_in: GatewayStandIn,
+    staff_login: StaffLogin,
     morning: MovableClock,
 ) -> None:
     await notices.sender.replace(transport(stand_in, idempotent=False))
-    cookie = await login("dc")
+    dc = await staff_login("dc")
     phones = [f"+88017{n:08d}" for n in range(REQUESTS)]
-    async with ws_connect(live.ws_url, office.slug, "official", cookie) as screen:
+    async with ws_connect(live.ws_url, office.slug, "official", session_header(dc)) as screen:
         assert (await recv(screen))["type"] == "snapshot"
         meetings = []
         for phone in phones:
@@ -76,25 +73,24 @@ async def test_a_day_of_fifty_five_requests(
 
     # The DC answers them in order, one a minute: every fifth is declined, the rest get the
     # next free slot of the coming days.
-    async with httpx.AsyncClient(base_url=live.url, headers=cookie, timeout=30) as dc:
-        expected_minutes = []
-        for i, meeting in enumerate(meetings):
-            if i % 5 == 4:
-                body, action = {"reason_code": "use_counter", "reason": "কাউন্টারে যান"}, "decline"
-            else:
-                offered = (
-                    await dc.get(f"/api/v1/offices/{office.slug}/officials/dc/slots?days=7")
-                ).json()
-                slot = next(s for day in offered["days"] for s in day["slots"])
-                body, action = {"at": slot["at"]}, "schedule"
-            answered = await dc.post(act(office, meeting["id"], action), json=body)
-            assert answered.status_code == 200, answered.text
-            requested = datetime.fromisoformat(meeting["requested_at"])
-            expected_minutes.append((morning.now() - requested).total_seconds() / 60)
-            morning.move(minutes=1)
+    expected_minutes = []
+    for i, meeting in enumerate(meetings):
+        if i % 5 == 4:
+            body, action = {"reason_code": "use_counter", "reason": "কাউন্টারে যান"}, "decline"
+        else:
+            offered = (
+                await dc.get(f"/api/v1/offices/{office.slug}/officials/dc/slots?days=7")
+            ).json()
+            slot = next(s for day in offered["days"] for s in day["slots"])
+            body, action = {"at": slot["at"]}, "schedule"
+        answered = await dc.post(act(office, meeting["id"], action), json=body)
+        assert answered.status_code == 200, answered.text
+        requested = datetime.fromisoformat(meeting["requested_at"])
+        expected_minutes.append((morning.now() - requested).total_seconds() / 60)
+        morning.move(minutes=1)
 
-        day = meetings[0]["day"]
-        report = (await dc.get(f"/api/v1/offices/{office.slug}/meetings/report?date={day}")).json()
+    day = meetings[0]["day"]
+    report = (await dc.get(f"/api/v1/offices/{office.slug}/meetings/report?date={day}")).json()
 
     async def all_sent() -> bool:
         return await Outbox.filter(office_id=office.slug, state="sent").count() >= 2 * REQUESTS

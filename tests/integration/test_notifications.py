@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
 
 from server.api.auth import create_api_key
 from server.bengali import to_bn_digits
 from server.hardware.sms import open_gateway, sign
-from server.hardware.sms.http import HttpGateway, load_config
 from server.notify import Notifications, outbox
 from server.notify.transports import SmsTransport
 from server.queue.office import Office
@@ -20,76 +17,10 @@ from server.realtime.envelope import Event
 from server.store.models import AuditLog, Outbox
 from server.store.offices import save_office
 from tests.conftest import LiveServer, bearer, office_config, store_of
+from tests.integration.helpers import settled, transport
 from tests.integration.http_stand_in import GatewayStandIn
 
 SECRET = "webhook-secret"
-
-
-@pytest.fixture(scope="module")
-async def running_stand_in() -> AsyncIterator[GatewayStandIn]:
-    async with GatewayStandIn().running() as server:
-        yield server
-
-
-@pytest.fixture
-async def notices(live: LiveServer) -> AsyncIterator[Notifications]:
-    runtime = live.app.state.runtime  # type: ignore[attr-defined]
-    notices: Notifications = runtime["notifications"]
-    settings = notices.sender.settings
-    # No rate limit here: a shared CI Redis may hold other runs' recent events, and their
-    # messages must not queue ahead of the test's at five a second.
-    notices.sender.settings = settings.model_copy(update={"sms_rate_per_sec": 0.0})
-    await notices.sender.replace(SmsTransport(open_gateway("console")))
-    await _drain(runtime, notices)
-    yield notices
-    notices.sender.settings = settings
-    notices.webhook_secret = None
-    await notices.sender.replace(SmsTransport(open_gateway("console")))
-
-
-async def _drain(runtime: dict, notices: Notifications) -> None:
-    """Let earlier tests' messages go out first, so that a gateway a test installs sees only
-    its own: the notifier catches up with every office's stream, then the outbox empties."""
-    from server.queue import keys as redis_keys
-    from server.store import models
-
-    redis = runtime["redis"]
-    for office in await models.Office.all().values_list("slug", flat=True):
-        newest = await redis.xrevrange(redis_keys.events(office), count=1)
-        if newest:
-            await asyncio.wait_for(runtime["notifier"].processed(office, newest[0][0]), 150)
-
-    async def empty() -> bool:
-        return not await Outbox.filter(state__in=("queued", "sending")).exists()
-
-    # Messages an earlier test left waiting for a retry go now, through the console gateway,
-    # instead of reaching this test's gateway later.
-    await Outbox.filter(state="queued").update(next_attempt_at=outbox.utcnow())
-    notices.sender.wake()
-    await asyncio.wait_for(notices.sender.wait_until(empty), 150)
-
-
-@pytest.fixture
-async def stand_in(
-    running_stand_in: GatewayStandIn, notices: Notifications
-) -> AsyncIterator[GatewayStandIn]:
-    running_stand_in.reset()
-    yield running_stand_in
-    running_stand_in.reset()
-
-
-def transport(stand_in: GatewayStandIn, *, idempotent: bool) -> SmsTransport:
-    config = {
-        "name": "stand-in",
-        "url": f"{stand_in.url}/sms",
-        "send_as": "json",
-        "params": {"to": "{phone}", "text": "{text}", "coding": "{encoding}"},
-        "message_id_path": "id",
-        "timeout_secs": 30,
-    }
-    if idempotent:
-        config["idempotency_header"] = "Idempotency-Key"
-    return SmsTransport(HttpGateway(load_config(config)))
 
 
 def fast(notices: Notifications, **changes: object) -> None:
@@ -118,16 +49,6 @@ async def issue(
     )
     assert response.status_code == 201, response.text
     return response.json()
-
-
-async def settled(
-    notices: Notifications, office: Office, count: int, state: str = "sent"
-) -> list[Outbox]:
-    async def check() -> bool:
-        return await Outbox.filter(office_id=office.slug, state=state).count() >= count
-
-    await asyncio.wait_for(notices.sender.wait_until(check), 30)
-    return await Outbox.filter(office_id=office.slug).order_by("id")
 
 
 async def test_issue_and_call_reach_the_gateway_in_bengali(

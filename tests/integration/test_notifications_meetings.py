@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 import httpx
@@ -10,24 +9,9 @@ import httpx
 from server.bengali import bn_time, to_bn_digits
 from server.notify import Notifications
 from server.queue.office import Office
-from server.store.models import Outbox
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, StaffLogin
+from tests.integration.helpers import act, asked, settled, transport
 from tests.integration.http_stand_in import GatewayStandIn
-from tests.integration.test_meetings_api import act, ask, official_client  # noqa: F401
-from tests.integration.test_notifications import (  # noqa: F401
-    notices,
-    running_stand_in,
-    stand_in,
-    transport,
-)
-
-
-async def _sent(notifications: Notifications, office: Office, count: int) -> list[Outbox]:
-    async def done() -> bool:
-        return await Outbox.filter(office_id=office.slug, state="sent").count() >= count
-
-    await asyncio.wait_for(notifications.sender.wait_until(done), 30)
-    return await Outbox.filter(office_id=office.slug).order_by("id")
 
 
 async def test_request_and_schedule_send_exactly_one_sms_each_with_the_bengali_time(
@@ -35,23 +19,21 @@ async def test_request_and_schedule_send_exactly_one_sms_each_with_the_bengali_t
     client: httpx.AsyncClient,
     office: Office,
     keys: dict[str, str],
-    notices: Notifications,  # noqa: F811
-    stand_in: GatewayStandIn,  # noqa: F811
-    official_client,  # noqa: F811
+    notices: Notifications,
+    stand_in: GatewayStandIn,
+    staff_login: StaffLogin,
 ) -> None:
     await notices.sender.replace(transport(stand_in, idempotent=False))
-    asked = await ask(client, office, keys["kiosk"], phone="01612345678")
-    assert asked.status_code == 201, asked.text
-    meeting = asked.json()
-    await _sent(notices, office, 1)
+    meeting = await asked(client, office, keys["kiosk"], phone="01612345678")
+    await settled(notices, office, 1)
 
-    dc = await official_client("dc")
+    dc = await staff_login("dc")
     offered = (await dc.get(f"/api/v1/offices/{office.slug}/officials/dc/slots?days=3")).json()
     slot = next(s for day in offered["days"] for s in day["slots"])
     scheduled = await dc.post(act(office, meeting["id"], "schedule"), json={"at": slot["at"]})
     assert scheduled.status_code == 200, scheduled.text
 
-    rows = await _sent(notices, office, 2)
+    rows = await settled(notices, office, 2)
     assert [r.template for r in rows] == ["meeting.requested", "meeting.scheduled"]
     texts = [r.json["text"] for r in stand_in.requests if r.json["to"] == "+8801612345678"]
     assert len(texts) == 2

@@ -5,64 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 import httpx
-import pytest
 from websockets.asyncio.client import ClientConnection
 
-from server.api.auth import SESSION_COOKIE, hash_password
 from server.queue.office import Office
-from server.store import models
-from tests.conftest import LiveServer, bearer
+from tests.conftest import LiveServer, StaffLogin, bearer
+from tests.integration.helpers import act, asked, session_header
 from tests.integration.realtime_client import call_next, close_code, issue, recv, ws_connect
 
 RAW_PHONE = "+8801712345678"
-Login = Callable[..., Awaitable[dict[str, str]]]
-
-
-@pytest.fixture
-async def login(live: LiveServer, office: Office) -> AsyncIterator[Login]:
-    """Create a staff user and log in: the Cookie header of that session."""
-
-    async def log_in(official: str | None, role: str = "official") -> dict[str, str]:
-        username = f"{official or role}-{secrets.token_hex(4)}"
-        await models.StaffUser.create(
-            username=username,
-            password_hash=hash_password("pw"),
-            role=role,
-            office_id=office.slug,
-            official_slug=official,
-        )
-        async with httpx.AsyncClient(base_url=live.url) as client:
-            done = await client.post(
-                "/api/v1/auth/login", json={"username": username, "password": "pw"}
-            )
-            assert done.status_code == 200, done.text
-            return {"Cookie": f"{SESSION_COOKIE}={done.cookies[SESSION_COOKIE]}"}
-
-    yield log_in
-
-
-async def ask(
-    client: httpx.AsyncClient, office: Office, key: str, official: str = "dc", phone: str = ""
-) -> dict[str, Any]:
-    response = await client.post(
-        f"/api/v1/offices/{office.slug}/meetings",
-        json={
-            "official": official,
-            "phone": phone or "01712345678",
-            "name": "রহিম উদ্দিন",
-            "purpose": "land",
-            "details": "নামজারি",
-        },
-        headers=bearer(key),
-    )
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 async def frames_until(ws: ClientConnection, last_type: str) -> list[str]:
@@ -83,19 +36,19 @@ async def test_a_request_reaches_its_official_within_a_second_and_nobody_else(
     client: httpx.AsyncClient,
     office: Office,
     keys: dict[str, str],
-    login: Login,
+    staff_login: StaffLogin,
 ) -> None:
-    dc, adc = await login("dc"), await login("adc-general")
+    dc, adc = await staff_login("dc"), await staff_login("adc-general")
     async with (
-        ws_connect(live.ws_url, office.slug, "official", dc) as dc_ws,
-        ws_connect(live.ws_url, office.slug, "official", adc) as adc_ws,
+        ws_connect(live.ws_url, office.slug, "official", session_header(dc)) as dc_ws,
+        ws_connect(live.ws_url, office.slug, "official", session_header(adc)) as adc_ws,
         ws_connect(live.ws_url, office.slug, "display") as display_ws,
         ws_connect(live.ws_url, office.slug, "kiosk") as kiosk_ws,
     ):
         for ws in (dc_ws, adc_ws, display_ws, kiosk_ws):
             assert (await recv(ws))["type"] == "snapshot"
         started = time.monotonic()
-        meeting = await ask(client, office, keys["kiosk"])
+        meeting = await asked(client, office, keys["kiosk"])
         event = await recv(dc_ws)
         assert time.monotonic() - started < 1.0
         assert event["type"] == "meeting.requested"
@@ -105,7 +58,7 @@ async def test_a_request_reaches_its_official_within_a_second_and_nobody_else(
         assert RAW_PHONE not in json.dumps(event) and "phone" not in shown
 
         # The ADC's next message is the ADC's own request, not the DC's.
-        theirs = await ask(client, office, keys["kiosk"], official="adc-general")
+        theirs = await asked(client, office, keys["kiosk"], official="adc-general")
         event = await recv(adc_ws)
         assert (event["type"], event["data"]["meeting"]["id"]) == (
             "meeting.requested",
@@ -125,12 +78,13 @@ async def test_snapshot_lists_pending_oldest_first_with_stats_and_masked_phones(
     client: httpx.AsyncClient,
     office: Office,
     keys: dict[str, str],
-    login: Login,
+    staff_login: StaffLogin,
 ) -> None:
-    first = await ask(client, office, keys["kiosk"])
-    second = await ask(client, office, keys["kiosk"], phone="01812345678")
-    await ask(client, office, keys["kiosk"], official="adc-general")
-    async with ws_connect(live.ws_url, office.slug, "official", await login("dc")) as ws:
+    first = await asked(client, office, keys["kiosk"])
+    second = await asked(client, office, keys["kiosk"], phone="01812345678")
+    await asked(client, office, keys["kiosk"], official="adc-general")
+    dc = session_header(await staff_login("dc"))
+    async with ws_connect(live.ws_url, office.slug, "official", dc) as ws:
         snapshot = await recv(ws)
     data = snapshot["data"]
     assert data["official"]["slug"] == "dc" and data["official"]["name_bn"] == "জেলা প্রশাসক"
@@ -151,25 +105,27 @@ async def test_admin_may_view_any_official_and_an_official_only_their_own(
     client: httpx.AsyncClient,
     office: Office,
     keys: dict[str, str],
-    login: Login,
+    staff_login: StaffLogin,
 ) -> None:
-    await ask(client, office, keys["kiosk"])
-    adcs = await ask(client, office, keys["kiosk"], official="adc-general")
-    admin = await login(None, role="admin")
+    await asked(client, office, keys["kiosk"])
+    adcs = await asked(client, office, keys["kiosk"], official="adc-general")
+    admin = session_header(await staff_login(role="admin"))
     async with ws_connect(
         live.ws_url, office.slug, "official", admin, official="adc-general"
     ) as ws:
         data = (await recv(ws))["data"]
         assert [m["id"] for m in data["meetings"]["pending"]] == [adcs["id"]]
-        await ask(client, office, keys["kiosk"], phone="01912345678")
-        mine = await ask(client, office, keys["kiosk"], official="adc-general", phone="01912345678")
+        await asked(client, office, keys["kiosk"], phone="01912345678")
+        mine = await asked(
+            client, office, keys["kiosk"], official="adc-general", phone="01912345678"
+        )
         assert (await recv(ws))["data"]["meeting"]["id"] == mine["id"]
     async with ws_connect(live.ws_url, office.slug, "official", admin) as ws:
         data = (await recv(ws))["data"]
         assert data["official"] is None and len(data["meetings"]["pending"]) == 4
     async with ws_connect(live.ws_url, office.slug, "official", admin, official="nobody") as ws:
         assert await close_code(ws) == 4404
-    dc = await login("dc")
+    dc = session_header(await staff_login("dc"))
     async with ws_connect(live.ws_url, office.slug, "official", dc, official="adc-general") as ws:
         data = (await recv(ws))["data"]
         assert data["official"]["slug"] == "dc"
@@ -181,21 +137,20 @@ async def test_forwarding_tells_both_officials_and_admin_sees_masked_phones(
     client: httpx.AsyncClient,
     office: Office,
     keys: dict[str, str],
-    login: Login,
+    staff_login: StaffLogin,
 ) -> None:
-    meeting = await ask(client, office, keys["kiosk"])
-    dc, adc = await login("dc"), await login("adc-general")
+    meeting = await asked(client, office, keys["kiosk"])
+    dc, adc = await staff_login("dc"), await staff_login("adc-general")
     async with (
-        ws_connect(live.ws_url, office.slug, "official", dc) as dc_ws,
-        ws_connect(live.ws_url, office.slug, "official", adc) as adc_ws,
+        ws_connect(live.ws_url, office.slug, "official", session_header(dc)) as dc_ws,
+        ws_connect(live.ws_url, office.slug, "official", session_header(adc)) as adc_ws,
         ws_connect(live.ws_url, office.slug, "admin", bearer(keys["admin"])) as admin_ws,
     ):
         for ws in (dc_ws, adc_ws, admin_ws):
             await recv(ws)
-        done = await client.post(
-            f"/api/v1/offices/{office.slug}/meetings/{meeting['id']}/forward",
+        done = await dc.post(
+            act(office, meeting["id"], "forward"),
             json={"to": "adc-general", "deadline": "2099-01-01T12:00+06:00"},
-            headers=dc,
         )
         assert done.status_code == 200, done.text
         for ws in (dc_ws, adc_ws, admin_ws):

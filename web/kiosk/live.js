@@ -7,13 +7,11 @@ const POLL_MS = 10_000;
 const REFRESH_DEBOUNCE_MS = 400;
 
 export function watchOffice({ office, key, onState, onOnline, onPrinter }) {
-  let snapshot = null;
   let refreshTimer = null;
 
   const refresh = async () => {
     try {
-      snapshot = await api(`/api/v1/offices/${office}/kiosk`);
-      onState(snapshot);
+      onState(await api(`/api/v1/offices/${office}/kiosk`));
       onOnline(true);
     } catch {
       onOnline(false);
@@ -37,9 +35,7 @@ export function watchOffice({ office, key, onState, onOnline, onPrinter }) {
         channel: "kiosk",
         key,
         onSnapshot(data) {
-          snapshot = merge(snapshot, data);
-          refreshSoon(); // the snapshot lacks the charter (documents, fee) the kiosk shows
-          onState(snapshot);
+          onState(data); // the same snapshot as the page's and the poll's, charter included
         },
         onEvent(event) {
           if (event.type === "printer.status") onPrinter(event.data);
@@ -56,11 +52,4 @@ export function watchOffice({ office, key, onState, onOnline, onPrinter }) {
     .catch(poll);
 
   return { refresh };
-}
-
-/** A realtime snapshot over the last full one: keep each service's charter fields. */
-function merge(previous, data) {
-  const old = new Map((previous?.services ?? []).map((s) => [s.code, s]));
-  const services = (data.services ?? []).map((s) => ({ ...old.get(s.code), ...s }));
-  return { ...previous, ...data, services };
 }
