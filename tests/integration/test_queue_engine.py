@@ -197,9 +197,8 @@ class TokenLifecycle(RuleBasedStateMachine):
             return
         assert busy is None or self.model[busy] not in ("called", "serving")
         if result.data.get("empty"):
-            serves = self.office.counters[counter].services
             assert not any(
-                s == "waiting" and self._service(t) in serves for t, s in self.model.items()
+                s == "waiting" and self._waits_for(t, counter) for t, s in self.model.items()
             )
             return
         token_id = result.data["token"]["id"]
@@ -207,9 +206,13 @@ class TokenLifecycle(RuleBasedStateMachine):
         self.model[token_id] = "called"
         self.at_counter[counter] = token_id
 
-    def _service(self, token_id: str) -> str:
+    def _waits_for(self, token_id: str, counter: int) -> bool:
+        """A pinned token (unparked: back to the counter that called it) waits for that
+        counter alone; any other for every counter serving its service."""
         raw = self.run(self.store.raw_token(self.office.slug, token_id))
-        return raw["service"]
+        if raw.get("pinned") == "1":
+            return raw.get("counter") == str(counter)
+        return raw["service"] in self.office.counters[counter].services
 
     @precondition(lambda self: bool(self.model))
     @rule(data=st.data(), action=st.sampled_from(STATUS_ACTIONS))
