@@ -26,7 +26,10 @@ let state = JSON.parse(document.getElementById("sheba-boot").textContent || "{}"
 // Public tokens carry no id (it is the citizen's private link): a token is its display code
 // on the day it was issued.
 const ident = (token) => `${token.display}@${token.issued_at}`;
-const callKey = (token) => `${ident(token)}:${token.recalls ?? 0}`;
+// One key per call: a recall counts up `recalls`; a token transferred and called again has
+// its recalls back at 0 but another service or counter, and a later `called_at` (seconds).
+const callKey = (token) =>
+  `${ident(token)}:${token.service}:${token.counter}:${token.called_at}:${token.recalls ?? 0}`;
 
 function remember(key) {
   announced.add(key);
