@@ -1,5 +1,6 @@
-"""What the counter console reads beyond the token commands: its counter at a glance, today's
-counts, and the citizen's full phone number, revealed on purpose and audited."""
+"""What the counter console reads beyond the token commands: its counter at a glance (with the
+citizens it has parked), today's counts, and the citizen's full phone number, revealed on
+purpose and audited."""
 
 from __future__ import annotations
 
@@ -58,6 +59,19 @@ async def waiting_for_counter(
     return listed, len(ids)
 
 
+async def parked_at_counter(store: QueueStore, slug: str, number: int) -> list[dict[str, Any]]:
+    """Citizens this counter parked (gone to fetch a paper), in their order of issue."""
+    # The office's parked set, as the park and unpark scripts and the recovery spell it.
+    ids = sorted(await store.redis.smembers(keys.prefix(slug) + "parked"))
+    rows = [
+        raw
+        for raw in await store.raw_tokens(slug, list(ids))
+        if raw and raw.get("status") == domain.PARKED and raw.get("counter") == str(number)
+    ]
+    rows.sort(key=lambda raw: (float(raw.get("order") or raw.get("score") or 0), raw["id"]))
+    return [domain.public_token(raw, store.tz) for raw in rows[:MAX_LISTED]]
+
+
 async def today_counts(store: QueueStore, slug: str, number: int) -> dict[str, int]:
     """Today's work of one counter, from the event history (a few milliseconds behind)."""
     # In UTC: SQLite compares stored datetimes as text, so the offsets must agree.
@@ -92,10 +106,12 @@ async def console(request: Request) -> Response:
                 "name_en": counter.name_en,
                 "services": list(counter.services),
                 "state": row.get("state", "closed"),
+                "recall_limit": office.recall_limit,
             },
             "token": current,
             "waiting": waiting,
             "waiting_total": total,
+            "parked": await parked_at_counter(store, slug, number),
             "today": await today_counts(store, slug, number),
             "epoch": await store.epoch(slug),
         }

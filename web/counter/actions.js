@@ -3,7 +3,7 @@
 
 import { api } from "/static/common/api.js";
 import { currentLang, num, pick } from "/static/common/i18n.js";
-import { ACTIONS } from "./console.js";
+import { ACTIONS, tokenLabel } from "./console.js";
 
 const KEYS = new Map(ACTIONS.flatMap((a) => a.keys.map((k) => [k === "Space" ? " " : k.toLowerCase(), a.id])));
 
@@ -51,6 +51,11 @@ export function createActions(ctx) {
       await send(`/counters/${ctx.counter()}/${next}`);
     } else if (id === "transfer") {
       openTransfer(token);
+    } else if (id === "unpark") {
+      // The key and the button bring back whoever was parked first; the list has one each.
+      if (view.parked?.length) await send(`/tokens/${view.parked[0].id}/unpark`);
+    } else if (id === "call-token") {
+      openOutOfOrder(view.waiting[0]?.id);
     } else if (token) {
       await send(`/tokens/${token.id}/${id}`);
     }
@@ -81,9 +86,54 @@ export function createActions(ctx) {
     dialog.showModal();
   }
 
+  // Out of order: where favouritism hides, so the server wants a reason and audits it.
+  const ooo = document.getElementById("out-of-order");
+  const oooForm = document.getElementById("out-of-order-form");
+  const oooError = document.getElementById("ooo-error");
+
+  function openOutOfOrder(tokenId) {
+    const view = ctx.view();
+    if (!view?.waiting.length) return;
+    oooForm.token.replaceChildren(...view.waiting.map((t) => {
+      const option = document.createElement("option");
+      option.value = t.id;
+      const service = ctx.officeInfo.services.find((s) => s.code === t.service);
+      option.textContent = `${tokenLabel(t)} · ${pick(service)}`;
+      return option;
+    }));
+    oooForm.token.value = tokenId ?? view.waiting[0].id;
+    oooForm.reason.value = "";
+    oooError.textContent = "";
+    ooo.showModal();
+    oooForm.reason.focus();
+  }
+
+  document.getElementById("ooo-reasons").addEventListener("click", (event) => {
+    const chip = event.target.closest("button");
+    if (!chip) return;
+    oooForm.reason.value = chip.textContent;
+    oooForm.reason.focus();
+  });
+
+  oooForm.addEventListener("submit", async (event) => {
+    if (event.submitter?.value === "cancel") return;
+    event.preventDefault();
+    const reason = oooForm.reason.value.trim();
+    if (!reason) {
+      oooError.textContent = lang() === "en" ? "Write why this citizen is called first."
+        : "কেন এই নাগরিককে আগে ডাকছেন, তা লিখুন।";
+      oooForm.reason.focus();
+      return;
+    }
+    const tokenId = oooForm.token.value;
+    ooo.close();
+    ctx.notice("");
+    await send(`/tokens/${tokenId}/call`, { counter: ctx.counter(), reason });
+  });
+
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
-    if (dialog.open || document.getElementById("console").hidden) return;
+    if (document.querySelector("dialog[open]") || document.getElementById("console").hidden) return;
     if (event.target.closest?.("input, textarea, select")) return;
     const id = KEYS.get(event.key.toLowerCase());
     if (!id) return;
@@ -94,6 +144,13 @@ export function createActions(ctx) {
   document.getElementById("waiting").addEventListener("click", (event) => {
     const id = event.target.closest("[data-prioritise]")?.dataset.prioritise;
     if (id) send(`/tokens/${id}/prioritise`);
+    const now = event.target.closest("[data-call-token]");
+    if (now && !now.disabled) openOutOfOrder(now.dataset.callToken);
+  });
+
+  document.getElementById("parked").addEventListener("click", (event) => {
+    const id = event.target.closest("[data-unpark]")?.dataset.unpark;
+    if (id) send(`/tokens/${id}/unpark`);
   });
 
   document.getElementById("now-phone").addEventListener("click", async (event) => {

@@ -16,6 +16,10 @@ let counter = Number(localStorage.getItem(COUNTER_KEY)) || null;
 let view = null;
 let feed = null;
 let pending = null;
+let settle = null;
+const SETTLE_MS = 2000;
+// A quiet counter still looks again now and then (counts written late, a missed event).
+const HEARTBEAT_MS = 30000;
 
 function show(id) {
   for (const part of ["login", "picker", "console"]) $(part).hidden = part !== id;
@@ -46,9 +50,14 @@ async function refresh() {
 }
 
 // Events come in bursts (a call is one event per tab): one refresh per burst is enough.
+// Today's counts are read from the event history, which the server writes a moment after
+// the event itself: look once more when the burst has settled, or the last action of a
+// morning would stay uncounted until the next one.
 function refreshSoon() {
   clearTimeout(pending);
+  clearTimeout(settle);
   pending = setTimeout(() => refresh().catch(() => {}), 60);
+  settle = setTimeout(() => refresh().catch(() => {}), SETTLE_MS);
 }
 
 function loggedOut() {
@@ -125,5 +134,6 @@ const actions = createActions({
 });
 buildActions($("actions"), actions.run);
 setInterval(tick, 1000);
+setInterval(() => { if (feed && !$("console").hidden) refresh().catch(() => {}); }, HEARTBEAT_MS);
 
 await login.start(notice);

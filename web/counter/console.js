@@ -1,19 +1,29 @@
-// Paints the counter's state: the token at the counter, the waiting line, today's counts and
-// which actions the current state allows (disabled, never hidden).
+// Paints the counter's state: the token at the counter, the waiting line, the citizens it has
+// parked, today's counts and which actions the current state allows (disabled, never hidden).
 
 import { currentLang, minutes, num, pick } from "/static/common/i18n.js";
 
 const busy = (v) => ["called", "serving"].includes(v.token?.status);
 const is = (...statuses) => (v) => statuses.includes(v.token?.status);
+/** Whether this counter may call someone now (the next one, or a named one out of order). */
+export const canCall = (v) => v.counter.state === "open" && !busy(v);
+const recallsLeft = (v) => (v.token?.recalls ?? 0) < (v.counter.recall_limit ?? Infinity);
 
 export const ACTIONS = [
   { id: "call", keys: ["Space", "N"], bn: "পরের জন", en: "Call next",
-    enabled: (v) => v.counter.state === "open" && !busy(v) && v.waiting_total > 0 },
-  { id: "recall", keys: ["R"], bn: "আবার ডাকুন", en: "Recall", enabled: is("called") },
+    enabled: (v) => canCall(v) && v.waiting_total > 0 },
+  { id: "recall", keys: ["R"], bn: "আবার ডাকুন", en: "Recall",
+    enabled: (v) => is("called")(v) && recallsLeft(v) },
   { id: "serve", keys: ["S"], bn: "সেবা শুরু", en: "Start serving", enabled: is("called") },
   { id: "complete", keys: ["C"], bn: "সম্পন্ন", en: "Complete", enabled: is("called", "serving") },
   { id: "no-show", keys: ["X"], bn: "আসেননি", en: "No-show", enabled: is("called") },
   { id: "transfer", keys: ["T"], bn: "স্থানান্তর", en: "Transfer", enabled: is("called", "serving") },
+  // Parked: the citizen went to fetch a paper; unparked, they wait again for this counter.
+  { id: "park", keys: ["H"], bn: "সরিয়ে রাখুন", en: "Park", enabled: is("called", "serving") },
+  { id: "unpark", keys: ["U"], bn: "ফিরিয়ে আনুন", en: "Unpark",
+    enabled: (v) => (v.parked?.length ?? 0) > 0 },
+  { id: "call-token", keys: ["O"], bn: "ক্রম ছাড়া ডাকুন", en: "Call out of order",
+    enabled: (v) => canCall(v) && v.waiting.length > 0 },
   { id: "pause", keys: ["P"], bn: "বিরতি", en: "Pause", enabled: () => true },
 ];
 const STATUS = {
@@ -83,6 +93,7 @@ export function render(view, office, me) {
     button.disabled = !action.enabled(view);
   }
   renderWaiting(view, office);
+  renderParked(view, office);
   $("today").replaceChildren(...TODAY.flatMap(([key, bn, en]) => {
     const dt = document.createElement("dt");
     dt.textContent = lang === "en" ? en : bn;
@@ -112,7 +123,34 @@ function renderWaiting(view, office) {
     star.disabled = token.priority;
     star.textContent = token.priority ? (lang === "en" ? "★ Priority" : "★ অগ্রাধিকার")
       : (lang === "en" ? "Make priority" : "অগ্রাধিকার দিন");
-    li.append(star);
+    const now = document.createElement("button");
+    now.type = "button";
+    now.className = "btn ghost small call-token";
+    now.dataset.callToken = token.id;
+    now.disabled = !canCall(view);
+    now.textContent = lang === "en" ? "Call now" : "এখনই ডাকুন";
+    li.append(star, now);
+    return li;
+  }));
+}
+
+function renderParked(view, office) {
+  const lang = currentLang();
+  const parked = view.parked ?? [];
+  $("parked-box").hidden = parked.length === 0;
+  $("parked-total").textContent = num(parked.length);
+  $("parked").replaceChildren(...parked.map((token) => {
+    const li = document.createElement("li");
+    li.dataset.token = token.id;
+    li.innerHTML = '<b class="tok"></b><span class="svc"></span>';
+    li.querySelector(".tok").textContent = tokenLabel(token);
+    li.querySelector(".svc").textContent = pick(office.services.find((s) => s.code === token.service));
+    const back = document.createElement("button");
+    back.type = "button";
+    back.className = "btn ghost small";
+    back.dataset.unpark = token.id;
+    back.textContent = lang === "en" ? "Back: unpark" : "ফিরেছেন: ফিরিয়ে আনুন";
+    li.append(back);
     return li;
   }));
 }

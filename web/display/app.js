@@ -26,7 +26,10 @@ let state = JSON.parse(document.getElementById("sheba-boot").textContent || "{}"
 // Public tokens carry no id (it is the citizen's private link): a token is its display code
 // on the day it was issued.
 const ident = (token) => `${token.display}@${token.issued_at}`;
-const callKey = (token) => `${ident(token)}:${token.recalls ?? 0}`;
+// One key per call: a recall counts up `recalls`; a token transferred and called again has
+// its recalls back at 0 but another service or counter, and a later `called_at` (seconds).
+const callKey = (token) =>
+  `${ident(token)}:${token.service}:${token.counter}:${token.called_at}:${token.recalls ?? 0}`;
 
 function remember(key) {
   announced.add(key);
@@ -111,6 +114,23 @@ function tickClock() {
   document.getElementById("clock").textContent = bnTime(now, true);
 }
 
+// The screen's device key, if it still works. A revoked or mistyped key would have the
+// socket closed for good: the hall keeps its calls (the channel is public) and the screen
+// says it needs setting up again.
+async function workingKey() {
+  const key = deviceKey(office);
+  if (!key) return null;
+  let who;
+  try {
+    who = await api("/api/v1/auth/me", { key });
+  } catch (error) {
+    if (error.status !== 401 && error.status !== 403) return key; // offline: try it anyway
+  }
+  if (who && who.office === office && ["display", "counter", "admin"].includes(who.role)) return key;
+  document.getElementById("key-mark").hidden = false;
+  return null;
+}
+
 for (const counter of state.counters ?? []) if (counter.token) remember(callKey(counter.token));
 board.render(state);
 tickClock();
@@ -119,7 +139,7 @@ setInterval(checkVersion, Number(params.get("version_check_secs")) * 1000 || VER
 connectFeed({
   office,
   channel: "display",
-  key: deviceKey(office),
+  key: await workingKey(),
   onSnapshot,
   onEvent,
   onStatus,

@@ -1,15 +1,50 @@
-// One-time setup of a hall TV: an admin logs in here, the page gets a display key for this
-// device, stores it, logs the admin out again and opens the display.
+// One-time setup of a hall TV: either the display key made for it (`sheba apikey create
+// --role display`) is typed in, checked and stored; or an admin logs in here, the page gets
+// a display key for this device, stores it and logs the admin out again. Then the display.
 
-import { api, setDeviceKey } from "/static/common/api.js";
+import { api, deviceKey, setDeviceKey } from "/static/common/api.js";
 import { currentLang, installToggle } from "/static/common/i18n.js";
 
 const office = document.body.dataset.office;
+const english = document.getElementById("english");
+const say = (failure) => (failure.text ? failure.text(currentLang()) : String(failure));
+installToggle(document.querySelector(".lang-toggle"));
+english.checked = localStorage.getItem("sheba.display.english") === "1";
+document.getElementById("current").hidden = !deviceKey(office);
+
+function start(key) {
+  setDeviceKey(office, key);
+  localStorage.setItem("sheba.display.english", english.checked ? "1" : "0");
+  location.href = `/display/${office}`;
+}
+
+const keyForm = document.getElementById("setup-key");
+const keyError = document.getElementById("key-error");
+keyForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  keyError.textContent = "";
+  const key = keyForm.key.value.trim();
+  const button = keyForm.querySelector("button");
+  button.disabled = true;
+  try {
+    // The server says whose key it is: it must be a display key of this office.
+    const who = await api("/api/v1/auth/me", { key });
+    if (who.kind !== "apikey" || who.role !== "display" || who.office !== office) {
+      keyError.textContent = currentLang() === "en"
+        ? "This is not a display key of this office."
+        : "এটি এই অফিসের হল ডিসপ্লের কী নয়।";
+      return;
+    }
+    start(key);
+  } catch (failure) {
+    keyError.textContent = say(failure);
+  } finally {
+    button.disabled = false;
+  }
+});
+
 const form = document.getElementById("setup");
 const error = document.getElementById("error");
-installToggle(document.querySelector(".lang-toggle"));
-form.english.checked = localStorage.getItem("sheba.display.english") === "1";
-
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   error.textContent = "";
@@ -22,11 +57,9 @@ form.addEventListener("submit", async (event) => {
       method: "POST",
       body: { role: "display", label: `display ${new Date().toISOString().slice(0, 10)}` },
     });
-    setDeviceKey(office, device.key);
-    localStorage.setItem("sheba.display.english", form.english.checked ? "1" : "0");
     await api("/api/v1/auth/logout", { method: "POST" }).catch(() => {});
-    location.href = `/display/${office}`;
+    start(device.key);
   } catch (failure) {
-    error.textContent = failure.text ? failure.text(currentLang()) : String(failure);
+    error.textContent = say(failure);
   }
 });
