@@ -3,11 +3,13 @@
     python -m bench.fanout 1000          # N display clients (100, 1000, 5000)
 
 Each server runs as one uvicorn worker (per-message deflate off) on a loopback port and
-shares one embedded Redis; the N clients live in other processes and speak a minimal
-websocket client. Latency is from the moment the driver has the call-next HTTP response to a
-client's receipt of that call (one system-wide monotonic clock; an event may even arrive
-before the response, counted as 0). While the calls fan out, tokens are issued at a paced
-50/s and their HTTP latency is measured too.
+shares one embedded Redis; Sheba's consumers run in their own process, as `sheba serve` runs
+them. The N clients live in other processes and speak a minimal websocket client. Latency is
+from the moment the driver sends the call request to a client's receipt of that call (one
+system-wide monotonic clock). Not from the HTTP response: a naive broadcast loop holds the
+response back until every socket is written, so its clients receive the call "before" the
+response and would count as 0. While the calls fan out, tokens are issued at a paced 50/s
+and their HTTP latency is measured too.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from server.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CALLS = 20
+QUIET_CALLS = 10
 CLIENT_PROCESSES = 2
 CALLED = re.compile(rb'"type":"token\.called".*?"display":"B-(\d+)"')
 PONG = b'{"type":"pong"}'
@@ -151,6 +154,11 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_secs(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -212,12 +220,15 @@ async def run(kind: str, n: int, redis_url: str, data_dir: Path) -> dict[str, ob
 async def measure(
     kind: str, n: int, url: str, pid: int, headers: dict[str, str], path: str
 ) -> dict[str, object]:
-    """Connect n clients, make the calls while issuing at 50/s, collect the receipts."""
+    """Connect n clients; make QUIET_CALLS calls alone (server CPU per delivery), then CALLS
+    while issuing at 50/s; collect every client's receipts."""
     http = httpx.AsyncClient(base_url=url, headers=headers, timeout=30)
     if kind == "sheba":
-        for _ in range(CALLS):
+        for _ in range(QUIET_CALLS + CALLS):
             body = {"service": "B", "phone": "01712345678"}
             (await http.post("/api/v1/offices/magura/tokens", json=body)).raise_for_status()
+    await asyncio.sleep(1)
+    rss_before = rss_mb(pid)
 
     pipes, procs = [], []
     ctx = mp.get_context("spawn")
@@ -232,6 +243,28 @@ async def measure(
         await asyncio.to_thread(pipe.recv)
     await asyncio.sleep(1)
     rss = rss_mb(pid)
+
+    sent: dict[int, float] = {}
+    number = 0
+
+    async def call() -> None:
+        nonlocal number
+        started = time.monotonic()
+        if kind == "sheba":
+            reply = await http.post("/api/v1/offices/magura/counters/2/call-next")
+            sent[reply.json()["number"]] = started
+            await http.post(f"/api/v1/offices/magura/tokens/{reply.json()['id']}/complete")
+        else:
+            number += 1
+            await http.post(f"/call?n={number}")
+            sent[number] = started
+        await asyncio.sleep(0.25)
+
+    cpu_before = cpu_secs(pid)
+    for _ in range(QUIET_CALLS):
+        await call()
+    await asyncio.sleep(1)
+    cpu_quiet = cpu_secs(pid) - cpu_before
 
     issue_ms: list[float] = []
     stop = asyncio.Event()
@@ -249,16 +282,8 @@ async def measure(
                 await asyncio.sleep(max(0, next_at - time.monotonic()))
 
     issuing = asyncio.create_task(issuer()) if kind == "sheba" else None
-    responded: dict[int, float] = {}
-    for i in range(1, CALLS + 1):
-        if kind == "sheba":
-            reply = await http.post("/api/v1/offices/magura/counters/2/call-next")
-            responded[reply.json()["number"]] = time.monotonic()
-            await http.post(f"/api/v1/offices/magura/tokens/{reply.json()['id']}/complete")
-        else:
-            await http.post(f"/call?n={i}")
-            responded[i] = time.monotonic()
-        await asyncio.sleep(0.25)
+    for _ in range(CALLS):
+        await call()
     await asyncio.sleep(2)
     stop.set()
     if issuing:
@@ -269,9 +294,9 @@ async def measure(
     for pipe in pipes:
         pipe.send("report")
         seen = await asyncio.to_thread(pipe.recv)
-        for number, times in seen.items():
+        for called, times in seen.items():
             received += len(times)
-            latencies += [max(0.0, (t - responded[number]) * 1000) for t in times]
+            latencies += [(t - sent[called]) * 1000 for t in times]
     for proc in procs:
         proc.join()
     await http.aclose()
@@ -279,8 +304,12 @@ async def measure(
         "p50_ms": pct(latencies, 0.5),
         "p99_ms": pct(latencies, 0.99),
         "max_ms": round(max(latencies), 2) if latencies else None,
-        "missing": n * CALLS - received,
+        "missing": n * (QUIET_CALLS + CALLS) - received,
         "rss_mb": rss,
+        "kb_per_connection": round((rss - rss_before) * 1024 / n, 1),
+        # Everything the server process did during the quiet calls (the HTTP requests
+        # included), per socket write.
+        "cpu_us_per_delivery": round(cpu_quiet * 1e6 / (n * QUIET_CALLS), 1),
     }
     if issue_ms:
         result["issue_p50_ms"] = round(statistics.median(issue_ms), 2)
@@ -301,7 +330,7 @@ async def main(n: int) -> None:
             {
                 "bench": "fanout",
                 "clients": n,
-                "calls": CALLS,
+                "calls": QUIET_CALLS + CALLS,
                 "sheba": sheba,
                 "bare": bare,
                 "p99_ratio": ratio,

@@ -40,6 +40,8 @@ DISPLAY_TYPES = frozenset(
         "token.no_show",
         "token.cancelled",
         "token.transferred",
+        # A parked citizen has left the counter for a while: their tile empties.
+        "token.parked",
         "counter.opened",
         "counter.paused",
         "counter.closed",
