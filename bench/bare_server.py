@@ -1,7 +1,8 @@
 """The bare reference for bench/fanout.py: a Starlette websocket broadcast relayed through Redis.
 
-POST /call?n=7 appends an event to a Redis stream; one XREAD BLOCK reader per process sends
-each entry to every socket with a naive loop. No auth, no channels, no resume, no backpressure.
+POST /call?n=7 and POST /complete?n=7 append an event to a Redis stream, shaped and sized as
+Sheba's display channel sends them; one XREAD BLOCK reader per process sends each entry to
+every socket with a naive loop. No auth, no channels, no resume, no backpressure.
 Run: BARE_REDIS_URL=redis://... uvicorn bench.bare_server:app
 """
 
@@ -51,11 +52,42 @@ async def socket(ws: WebSocket) -> None:
         sockets.discard(ws)
 
 
+def _event(n: int, kind: str, status: str) -> str:
+    at = "2026-11-30T10:00:00+06:00"
+    token = {
+        "office": "magura",
+        "service": "B",
+        "number": n,
+        "display": f"B-{n:03d}",
+        "display_bn": "খ-০০" + "০১২৩৪৫৬৭৮৯"[n % 10],
+        "status": status,
+        "counter": 2,
+        "recalls": 0,
+        "issued_at": at,
+        "called_at": at,
+        "served_at": None,
+        "completed_at": at if status == "completed" else None,
+    }
+    event = {
+        "id": f"{n}-0",
+        "epoch": "1",
+        "type": kind,
+        "office": "magura",
+        "at": at,
+        "data": {"token": token, "counter": 2},
+    }
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+
+
 async def call(request: Request) -> Response:
     n = int(request.query_params["n"])
-    token = {"service": "B", "number": n, "display": f"B-{n:03d}", "status": "called"}
-    data = {"type": "token.called", "data": {"token": token, "counter": 2}}
-    await redis.xadd(STREAM, {"data": json.dumps(data, separators=(",", ":"))}, maxlen=10_000)
+    await redis.xadd(STREAM, {"data": _event(n, "token.called", "called")}, maxlen=10_000)
+    return Response(status_code=200)
+
+
+async def complete(request: Request) -> Response:
+    n = int(request.query_params["n"])
+    await redis.xadd(STREAM, {"data": _event(n, "token.completed", "completed")}, maxlen=10_000)
     return Response(status_code=200)
 
 
@@ -67,6 +99,10 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 
 
 app = Starlette(
-    routes=[WebSocketRoute("/ws", socket), Route("/call", call, methods=["POST"])],
+    routes=[
+        WebSocketRoute("/ws", socket),
+        Route("/call", call, methods=["POST"]),
+        Route("/complete", complete, methods=["POST"]),
+    ],
     lifespan=lifespan,
 )

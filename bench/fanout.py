@@ -44,6 +44,7 @@ QUIET_CALLS = 10
 CLIENT_PROCESSES = 2
 CALLED = re.compile(rb'"type":"token\.called".*?"display":"B-(\d+)"')
 PONG = b'{"type":"pong"}'
+FRAMES = 0  # in a client's report: the arrival of every text frame, not only calls
 
 
 def _frame(opcode: int, payload: bytes) -> bytes:
@@ -92,6 +93,7 @@ class Client(asyncio.Protocol):
             if opcode == 9:
                 self.transport.write(_frame(10, payload))  # type: ignore[attr-defined]
             elif opcode == 1:
+                self.seen.setdefault(FRAMES, []).append(now)
                 if not self.first.done():
                     self.first.set_result(None)
                 if payload.startswith(b'{"type":"ping"'):
@@ -127,16 +129,16 @@ def clients(url: str, path: str, n: int, conn: Connection) -> None:
 
 
 async def start_server(args: list[str], env: dict[str, str]) -> tuple[object, str, int]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(4096)
-    command = [sys.executable, "-m", "uvicorn", *args, "--fd", str(sock.fileno())]
-    command += ["--log-level", "warning", "--ws-per-message-deflate", "false"]
-    process = await asyncio.create_subprocess_exec(
-        *command, env={**os.environ, **env}, cwd=ROOT, pass_fds=[sock.fileno()]
-    )
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    sock.close()
+    # Host and port, as `sheba serve` runs uvicorn (a passed --fd socket misses the
+    # TCP_NODELAY that uvicorn sets on sockets it creates itself).
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "uvicorn", *args, "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--log-level", "warning", "--ws-per-message-deflate", "false", "--backlog", "4096"]
+    command += ["--ws", os.environ.get("BENCH_WS", "auto")]
+    process = await asyncio.create_subprocess_exec(*command, env={**os.environ, **env}, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(base_url=url) as client:
         for _ in range(600):
             try:
@@ -182,7 +184,7 @@ async def run(kind: str, n: int, redis_url: str, data_dir: Path) -> dict[str, ob
         # one web worker.
         settings = Settings(redis_url=redis_url, data_dir=data_dir, _env_file=None)
         await _with_db(settings, ensure_demo)
-        consumers = await asyncio.create_subprocess_exec(
+        consumers = None if os.environ.get("BENCH_NO_CONSUMERS") else await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "server.cli",
@@ -258,13 +260,14 @@ async def measure(
             number += 1
             await http.post(f"/call?n={number}")
             sent[number] = started
+            await http.post(f"/complete?n={number}")
         await asyncio.sleep(0.25)
 
-    cpu_before = cpu_secs(pid)
+    cpu_before, quiet_start = cpu_secs(pid), time.monotonic()
     for _ in range(QUIET_CALLS):
         await call()
     await asyncio.sleep(1)
-    cpu_quiet = cpu_secs(pid) - cpu_before
+    cpu_quiet, quiet_end = cpu_secs(pid) - cpu_before, time.monotonic()
 
     issue_ms: list[float] = []
     stop = asyncio.Event()
@@ -290,13 +293,19 @@ async def measure(
         await issuing
 
     latencies: list[float] = []
-    received = 0
+    quiet: list[float] = []
+    received = quiet_frames = 0
     for pipe in pipes:
         pipe.send("report")
         seen = await asyncio.to_thread(pipe.recv)
         for called, times in seen.items():
+            if called == FRAMES:
+                quiet_frames += sum(quiet_start <= t <= quiet_end for t in times)
+                continue
             received += len(times)
             latencies += [(t - sent[called]) * 1000 for t in times]
+            if sent[called] < quiet_end:
+                quiet += [(t - sent[called]) * 1000 for t in times]
     for proc in procs:
         proc.join()
     await http.aclose()
@@ -304,12 +313,14 @@ async def measure(
         "p50_ms": pct(latencies, 0.5),
         "p99_ms": pct(latencies, 0.99),
         "max_ms": round(max(latencies), 2) if latencies else None,
+        # The calls made before the issuing starts.
+        "quiet_p99_ms": pct(quiet, 0.99),
         "missing": n * (QUIET_CALLS + CALLS) - received,
         "rss_mb": rss,
         "kb_per_connection": round((rss - rss_before) * 1024 / n, 1),
         # Everything the server process did during the quiet calls (the HTTP requests
-        # included), per socket write.
-        "cpu_us_per_delivery": round(cpu_quiet * 1e6 / (n * QUIET_CALLS), 1),
+        # included), per message a client received (a call, and its completion).
+        "cpu_us_per_delivery": round(cpu_quiet * 1e6 / max(1, quiet_frames), 1),
     }
     if issue_ms:
         result["issue_p50_ms"] = round(statistics.median(issue_ms), 2)

@@ -11,6 +11,7 @@ from typing import TypedDict
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -25,6 +26,7 @@ from server.consumers import build as build_consumers
 from server.errors import ShebaError
 from server.queue.store import QueueStore
 from server.realtime import routes as realtime
+from server.realtime.direct import RawSendMiddleware
 from server.realtime.groups import GroupConsumer
 from server.realtime.hub import Hub
 from server.realtime.metrics import Metrics
@@ -129,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *meetings.routes(),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(RawSendMiddleware)],
         exception_handlers={
             ShebaError: sheba_error,
             HTTPException: http_error,

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
@@ -22,6 +23,7 @@ from server.queue import keys
 from server.queue.store import QueueStore
 from server.realtime import channels
 from server.realtime.channels import View
+from server.realtime.direct import DirectSocket, frame
 from server.realtime.envelope import Event, stream_id_key
 from server.realtime.metrics import Metrics
 
@@ -50,13 +52,51 @@ CLOSE_GOING_AWAY = 1001  # silent too long, or the server is stopping
 Item = tuple[tuple[int, int] | None, str]
 
 
+class Outbox:
+    """A socket's bounded send queue. Leaner than asyncio.Queue, which costs a fan-out of
+    thousands of sockets several microseconds a put; the writer takes what piled up at once."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: deque[Item] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put(self, item: Item) -> bool:
+        if len(self.items) >= self.size:
+            return False
+        self.items.append(item)
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
+        return True
+
+    async def take(self) -> list[Item]:
+        """Everything queued, waiting for at least one item."""
+        while not self.items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        items = list(self.items)
+        self.items.clear()
+        return items
+
+
 class Subscriber:
     """One socket's place in the hub: its view, bounded queue and liveness."""
 
-    def __init__(self, office: str, view: View, metrics: Metrics) -> None:
+    def __init__(
+        self, office: str, view: View, metrics: Metrics, direct: DirectSocket | None = None
+    ) -> None:
         self.office = office
         self.view = view
-        self.queue: asyncio.Queue[Item] = asyncio.Queue(QUEUE_SIZE)
+        self.outbox = Outbox(QUEUE_SIZE)
+        self.direct = direct
+        # Live: the snapshot and replay are out. Writing: the writer holds items it took from
+        # the outbox. Only a live socket with nothing pending may be written directly, or
+        # events would overtake each other.
+        self.live = False
+        self.writing = False
         self.closed: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         # Set once the socket's first message is out; events before that carry no epoch risk.
         self.epoch: str | None = None
@@ -67,12 +107,25 @@ class Subscriber:
         self._metrics = metrics
 
     def offer(self, item: Item) -> None:
-        if self.closed.done():
-            return
-        try:
-            self.queue.put_nowait(item)
-        except asyncio.QueueFull:
+        if not self.closed.done() and not self.outbox.put(item):
             self.close(CLOSE_TRY_AGAIN, "slow")
+
+    def send_now(self, key: tuple[int, int], framed: bytes) -> bool:
+        """Write a pre-framed event at once if nothing is ahead of it; False: offer it."""
+        if (
+            self.direct is None
+            or not self.live
+            or self.writing
+            or self.outbox.items
+            or self.closed.done()
+        ):
+            return False
+        if key <= self.last:
+            return False  # the replay sent it already: the writer will skip it
+        if not self.direct.write(framed):
+            return False
+        self.last = key
+        return True
 
     def close(self, code: int | None, reason: str = "") -> None:
         """End the socket: with a close code when the server decides, None when it is gone."""
@@ -81,8 +134,8 @@ class Subscriber:
             if reason:
                 self._metrics.drop(reason)
 
-    def metrics_sent(self) -> None:
-        self._metrics.events_sent += 1
+    def metrics_sent(self, count: int = 1) -> None:
+        self._metrics.events_sent += count
 
     def heard(self) -> None:
         self.last_seen = time.monotonic()
@@ -103,6 +156,9 @@ class OfficeReader:
         self.hub = hub
         self.office = office
         self.subscribers: list[Subscriber] = []
+        # The same sockets by view: a fan-out encodes once per view and never hashes a view
+        # per socket.
+        self.views: dict[View, list[Subscriber]] = {}
         self.ready = asyncio.Event()
         self.cursor = "0-0"
         self.epoch = ""
@@ -142,27 +198,47 @@ class OfficeReader:
             if sub.epoch is not None and sub.epoch != epoch:
                 sub.close(CLOSE_RESTART, "epoch")
 
+    def add(self, sub: Subscriber) -> None:
+        self.subscribers.append(sub)
+        self.views.setdefault(sub.view, []).append(sub)
+
+    def remove(self, sub: Subscriber) -> None:
+        self.subscribers.remove(sub)
+        group = self.views[sub.view]
+        group.remove(sub)
+        if not group:
+            del self.views[sub.view]
+
     async def _fan_out(self, entries: list[tuple[str, dict[str, str]]]) -> None:
         tz = self.hub.store.tz
         for entry_id, fields in entries:
             self.cursor = entry_id
-            try:
-                event = Event.from_entry(self.office, entry_id, fields)
-                encoded = {
-                    view: channels.encode(view, event, self.epoch, tz)
-                    for view in {sub.view for sub in self.subscribers}
-                }
-            except Exception:
-                # One malformed entry must not end the office's feed for every screen.
-                log.exception("realtime %s: cannot send event %s", self.office, entry_id)
-                continue
             key = stream_id_key(entry_id)
-            for n, sub in enumerate(list(self.subscribers)):
-                message = encoded.get(sub.view)
-                if message is not None:
-                    sub.offer((key, message))
-                if n % YIELD_EVERY == YIELD_EVERY - 1:
-                    await asyncio.sleep(0)
+            entry = (self.office, entry_id, fields)
+            groups = [(view, list(subs)) for view, subs in self.views.items()]
+            offered = 0
+            for view, subs in groups:
+                try:
+                    message = channels.encode(view, Event.from_entry(*entry), self.epoch, tz)
+                except Exception:
+                    # One malformed entry must not end the office's feed for every screen.
+                    log.exception("realtime %s: cannot send event %s", self.office, entry_id)
+                    break
+                if message is None:
+                    continue
+                item = (key, message)
+                framed = frame(message.encode())
+                direct = 0
+                for sub in subs:
+                    if sub.send_now(key, framed):
+                        direct += 1
+                    else:
+                        sub.offer(item)
+                    offered += 1
+                    if offered % YIELD_EVERY == 0:
+                        await asyncio.sleep(0)
+                self.hub.metrics.events_sent += direct
+                self.hub.metrics.events_direct += direct
 
 
 class Hub:
@@ -196,20 +272,22 @@ class Hub:
         await self.blocking.aclose()
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, office: str, view: View) -> AsyncIterator[Subscriber]:
+    async def subscribe(
+        self, office: str, view: View, direct: DirectSocket | None = None
+    ) -> AsyncIterator[Subscriber]:
         """Buffer every event of `office` that `view` may see from the moment this returns."""
         reader = self.readers.get(office)
         if reader is None:
             reader = self.readers[office] = OfficeReader(self, office)
-        sub = Subscriber(office, view, self.metrics)
-        reader.subscribers.append(sub)
+        sub = Subscriber(office, view, self.metrics, direct)
+        reader.add(sub)
         self.metrics.connected(office, view.channel, 1)
         try:
             await reader.ready.wait()
             yield sub
         finally:
             sub.close(None)
-            reader.subscribers.remove(sub)
+            reader.remove(sub)
             self.metrics.connected(office, view.channel, -1)
             if not reader.subscribers and self.readers.get(office) is reader:
                 del self.readers[office]

@@ -1,6 +1,6 @@
 """A tiny Prometheus registry for the realtime hub: counters and gauges, text format 0.0.4.
 
-We need four series; a dependency for that would be heavier than this module.
+We need five series; a dependency for that would be heavier than this module.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ class Metrics:
 
     def __init__(self) -> None:
         self.events_sent = 0
+        # Of those, written pre-framed straight to the socket's transport (see direct.py).
+        self.events_direct = 0
         self.dropped: dict[str, int] = defaultdict(int)
         self.connections: dict[tuple[str, str], int] = defaultdict(int)
         self.reader_count: Callable[[], int] = lambda: 0
@@ -53,6 +55,9 @@ class Metrics:
             "# HELP sheba_ws_events_sent_total Messages written to websockets.",
             "# TYPE sheba_ws_events_sent_total counter",
             f"sheba_ws_events_sent_total {self.events_sent}",
+            "# HELP sheba_ws_events_direct_total Of those, written pre-framed to the transport.",
+            "# TYPE sheba_ws_events_direct_total counter",
+            f"sheba_ws_events_direct_total {self.events_direct}",
             "# HELP sheba_ws_dropped_total Websockets closed by the server, by reason.",
             "# TYPE sheba_ws_dropped_total counter",
         ]

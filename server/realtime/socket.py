@@ -22,6 +22,7 @@ from server.errors import ShebaError
 from server.queue import keys
 from server.queue.store import Actor, QueueStore
 from server.realtime import channels, resume, snapshot
+from server.realtime.direct import DirectSocket
 from server.realtime.envelope import Event, stream_id_key
 from server.realtime.hub import Hub, Subscriber
 
@@ -95,7 +96,7 @@ async def endpoint(ws: WebSocket) -> None:
             if actor.official not in (await store.office(office)).officials:
                 raise _Close(CLOSE_NOT_FOUND)
         view = channels.view_for(channel, actor)
-        async with hub.subscribe(office, view) as sub:
+        async with hub.subscribe(office, view, DirectSocket.of(ws.scope)) as sub:
             await _start(ws, store, sub, channel, actor)
             code = await _run(ws, store, sub)
         if code is not None:
@@ -185,16 +186,21 @@ async def _run(ws: WebSocket, store: QueueStore, sub: Subscriber) -> int | None:
 
 
 async def _write(ws: WebSocket, sub: Subscriber) -> None:
+    sub.live = True
     try:
         while True:
-            key, message = await sub.queue.get()
-            if key is not None:
-                # Already sent by the replay that followed the snapshot.
-                if key <= sub.last:
-                    continue
-                sub.last = key
-            await ws.send_text(message)
-            sub.metrics_sent()
+            items = await sub.outbox.take()
+            sub.writing, sent = True, 0
+            for key, message in items:
+                if key is not None:
+                    # Already sent by the replay that followed the snapshot.
+                    if key <= sub.last:
+                        continue
+                    sub.last = key
+                await ws.send_text(message)
+                sent += 1
+            sub.writing = False
+            sub.metrics_sent(sent)
     except (WebSocketDisconnect, RuntimeError, OSError):
         sub.close(None)
 

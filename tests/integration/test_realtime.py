@@ -243,3 +243,23 @@ async def test_metrics_count_connections_and_events(
         assert f'sheba_ws_connections{{office="{office.slug}",channel="display"}} 1' in text
         assert "sheba_stream_reader_active " in text
         assert "# TYPE sheba_ws_events_sent_total counter" in text
+
+
+async def test_live_events_are_written_pre_framed_under_uvicorn(
+    live: LiveServer, client: httpx.AsyncClient, office: Office, keys: dict[str, str]
+) -> None:
+    """The fast path is in use: if an uvicorn upgrade hid its protocol, this says so."""
+
+    def direct(text: str) -> int:
+        line = next(x for x in text.splitlines() if x.startswith("sheba_ws_events_direct_total"))
+        return int(line.split()[1])
+
+    before = direct((await client.get("/metrics")).text)
+    async with ws_connect(live.ws_url, office.slug, "display") as ws:
+        await recv(ws)
+        await issue(client, office, keys["kiosk"])
+        called = await call_next(client, office, keys["counter"])
+        message = await recv(ws)
+        assert message["type"] == "token.called"
+        assert message["data"]["token"]["display"] == called["display"]
+    assert direct((await client.get("/metrics")).text) > before

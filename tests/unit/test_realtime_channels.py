@@ -253,8 +253,14 @@ def test_display_sees_a_call_without_the_token_id_phone_outcome_or_actor() -> No
     }
 
 
+def test_display_hears_of_a_parked_token_so_that_its_tile_empties() -> None:
+    parked = {**raw_token(), "status": "parked"}
+    seen = channels.visible(View("display"), event("token.parked", {"token": parked}), TZ)
+    assert seen is not None and seen["token"]["status"] == "parked"
+
+
 def test_display_ignores_issues_meetings_complaints_and_notifications() -> None:
-    for kind in ("token.issued", "token.parked", "printer.status", *MEETING_TYPES):
+    for kind in ("token.issued", "token.unparked", "printer.status", *MEETING_TYPES):
         assert channels.visible(View("display"), event(kind, {"token": raw_token()}), TZ) is None
     for kind in OTHER_TYPES:
         if kind != "day.rolled":
