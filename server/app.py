@@ -24,6 +24,7 @@ from server.api.auth import Sessions, sync_api_keys
 from server.api.http import http_error, sheba_error, unexpected_error
 from server.consumers import build as build_consumers
 from server.errors import ShebaError
+from server.gc_policy import keep_collections_short
 from server.queue.store import QueueStore
 from server.realtime import routes as realtime
 from server.realtime.direct import RawSendMiddleware
@@ -87,7 +88,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await install_offices(store)
             await sync_api_keys(redis)
             consumers = build_consumers(settings, store, redis, redis_url)
-            tasks = [asyncio.create_task(keep_offices_installed(store), name="office-keeper")]
+            tasks = [
+                asyncio.create_task(keep_offices_installed(store), name="office-keeper"),
+                asyncio.create_task(keep_collections_short(), name="gc"),
+            ]
             if settings.run_consumers:
                 tasks.extend(
                     asyncio.create_task(job, name=name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ async def run(settings: Settings) -> None:
 
     if not settings.redis_url:
         raise SystemExit("sheba consume needs SHEBA_REDIS_URL (the Redis the web workers use)")
+    # Nobody waits on this process: when the CPU is short, requests and screens go first.
+    os.nice(settings.consumer_nice)
     await Tortoise.init(db_url=settings.db_url(), modules={"models": [MODELS]})
     redis = Redis.from_url(settings.redis_url, decode_responses=True, max_connections=32)
     store = QueueStore(redis, tz=settings.timezone, retention_secs=settings.stream_retention_secs)

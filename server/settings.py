@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Consumers (persister, notifier, spooler) run in every server process unless switched
     # off here, e.g. to run them in a process of their own.
     run_consumers: bool = True
+    # `sheba consume` runs at this niceness (0-19): SQL, SMS and printing can wait a few
+    # milliseconds, a citizen at the kiosk or a screen in the hall should not.
+    consumer_nice: int = Field(default=10, ge=0, le=19)
     # How long live events stay in the stream: a whole business day and more, so a screen
     # that was offline all day can still resume instead of reloading.
     stream_retention_secs: int = 36 * 3600

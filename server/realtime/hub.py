@@ -31,8 +31,11 @@ log = logging.getLogger(__name__)
 
 # A socket may fall this many messages behind before it is closed; it resumes on reconnect.
 QUEUE_SIZE = 256
-# Puts between yields to the event loop during a fan-out: ~200 puts take ~1 ms.
-YIELD_EVERY = 200
+# A fan-out hands the event loop back after this much work, so that a request arriving
+# during a broadcast to thousands of screens waits for a slice, not for the whole broadcast.
+SLICE_SECS = 0.001
+# Sockets written between looks at the clock.
+CHECK_EVERY = 32
 # Blocking reads end this often so that a lost connection is noticed even when idle.
 BLOCK_MS = 10_000
 READ_COUNT = 500
@@ -216,7 +219,7 @@ class OfficeReader:
             key = stream_id_key(entry_id)
             entry = (self.office, entry_id, fields)
             groups = [(view, list(subs)) for view, subs in self.views.items()]
-            offered = 0
+            offered, slice_start = 0, time.perf_counter()
             for view, subs in groups:
                 try:
                     message = channels.encode(view, Event.from_entry(*entry), self.epoch, tz)
@@ -235,8 +238,12 @@ class OfficeReader:
                     else:
                         sub.offer(item)
                     offered += 1
-                    if offered % YIELD_EVERY == 0:
+                    if (
+                        offered % CHECK_EVERY == 0
+                        and time.perf_counter() - slice_start > SLICE_SECS
+                    ):
                         await asyncio.sleep(0)
+                        slice_start = time.perf_counter()
                 self.hub.metrics.events_sent += direct
                 self.hub.metrics.events_direct += direct
 
