@@ -39,6 +39,20 @@ REDIS_PARAMS = ["embedded"] + (["ci"] if CI_REDIS else [])
 BACKEND_PARAMS = ["embedded-sqlite"] + (["ci-postgres"] if CI_REDIS and CI_DATABASE else [])
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long end-to-end scenarios run once, on the production-like backend when there is one."""
+    keep, drop = [], []
+    for item in items:
+        backend = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
+        if item.get_closest_marker("one_backend") and backend not in (None, BACKEND_PARAMS[-1]):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def embedded_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedRedis]:
     with EmbeddedRedis(tmp_path_factory.mktemp("redis"), appendonly=False) as server:

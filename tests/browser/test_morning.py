@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from server.bengali import to_bn_digits
@@ -201,6 +202,7 @@ async def display_is_clean(morning: Morning, tokens: list[dict[str, Any]]) -> No
         assert token["id"] not in html
 
 
+@pytest.mark.one_backend
 async def test_a_morning_of_forty_tokens_by_hand(
     live: LiveServer, office: Office, keys: dict[str, str], chromium: Any
 ) -> None:

@@ -175,3 +175,38 @@ async def test_a_stored_position_resumes_unless_resume_is_false(
         assert stored == {"id": newest[0][0], "epoch": "1"}
         assert await page.evaluate("follow({resume: true})") == "resumed"
     assert len(sockets) == 4
+
+
+KEYED_PAGE = """<!doctype html><html lang="bn"><body><script type="module">
+import { connect } from "/static/common/realtime.js";
+window.refused = 0; window.snapshots = 0; window.statuses = []; window.seen = [];
+connect({
+  office: "%(office)s", channel: "display", url: new URL("%(url)s"), key: "shk_revoked",
+  onKeyRefused: () => { window.refused += 1; },
+  onSnapshot: () => { window.snapshots += 1; },
+  onEvent: (e) => window.seen.push(e.type),
+  onStatus: (s) => window.statuses.push(s),
+});
+</script></body></html>"""
+
+
+async def test_a_refused_device_key_on_a_public_channel_is_dropped_not_the_screen(
+    live: LiveServer,
+    client: httpx.AsyncClient,
+    office: Office,
+    keys: dict[str, str],
+    chromium_page: Any,
+) -> None:
+    page = chromium_page
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    async with page_server(KEYED_PAGE % {"office": office.slug, "url": live.url}) as url:
+        await page.goto(url)
+        # Refused, then back at once without the key, resuming where the snapshot left off.
+        await page.wait_for_function(
+            "window.refused === 1 && window.statuses.join() === 'connecting,online,offline,online'"
+        )
+        # The screen stays on the channel without its key and goes on showing calls.
+        await cycle(client, office, keys["counter"])
+        await page.wait_for_function("window.seen.includes('token.called')")
+        assert len(sockets) == 2 and await page.evaluate("window.refused") == 1

@@ -10,6 +10,8 @@ const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30000;
 // Closes that no retry can fix: not logged in, not allowed, no such office or channel.
 const FINAL_CODES = new Set([4401, 4403, 4404]);
+// Channels anyone may open: a device key refused there is dropped, not the screen.
+const PUBLIC_CHANNELS = new Set(["display", "kiosk"]);
 
 function idParts(id) {
   const [ms, seq = "0"] = String(id).split("-");
@@ -39,7 +41,7 @@ function showBanner() {
 
 export function connect({
   office, channel, key = null, resume = true,
-  onSnapshot = () => {}, onEvent = () => {}, onStatus = () => {},
+  onSnapshot = () => {}, onEvent = () => {}, onStatus = () => {}, onKeyRefused = () => {},
   url = location,
 }) {
   const storageKey = `sheba.realtime.${office}.${channel}`;
@@ -105,6 +107,13 @@ export function connect({
     ws.onclose = (e) => {
       if (ws !== socket || stopped) return;
       setStatus("offline");
+      if (e.code === 4401 && key && PUBLIC_CHANNELS.has(channel)) {
+        // A revoked device key: go on without it (the channel is public) and say so.
+        key = null;
+        onKeyRefused();
+        open();
+        return;
+      }
       if (FINAL_CODES.has(e.code)) return;
       const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** attempt);
       attempt += 1;

@@ -127,8 +127,12 @@ async function workingKey() {
     if (error.status !== 401 && error.status !== 403) return key; // offline: try it anyway
   }
   if (who && who.office === office && ["display", "counter", "admin"].includes(who.role)) return key;
-  document.getElementById("key-mark").hidden = false;
+  showKeyMark();
   return null;
+}
+
+function showKeyMark() {
+  document.getElementById("key-mark").hidden = false;
 }
 
 for (const counter of state.counters ?? []) if (counter.token) remember(callKey(counter.token));
@@ -143,5 +147,6 @@ connectFeed({
   onSnapshot,
   onEvent,
   onStatus,
+  onKeyRefused: showKeyMark,
   poll: () => api(`/api/v1/offices/${office}/display`),
 });
