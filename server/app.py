@@ -88,10 +88,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await install_offices(store)
             await sync_api_keys(redis)
             consumers = build_consumers(settings, store, redis, redis_url)
-            tasks = [
-                asyncio.create_task(keep_offices_installed(store), name="office-keeper"),
-                asyncio.create_task(keep_collections_short(), name="gc"),
-            ]
+            tasks = [asyncio.create_task(keep_offices_installed(store), name="office-keeper")]
+            if settings.gc_freeze:
+                tasks.append(asyncio.create_task(keep_collections_short(), name="gc"))
             if settings.run_consumers:
                 tasks.extend(
                     asyncio.create_task(job, name=name)

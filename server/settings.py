@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # `sheba consume` runs at this niceness (0-19): SQL, SMS and printing can wait a few
     # milliseconds, a citizen at the kiosk or a screen in the hall should not.
     consumer_nice: int = Field(default=10, ge=0, le=19)
+    # For a hall of thousands of screens: keep long-lived objects out of the garbage
+    # collector's full passes (see server/gc_policy.py). Off by default.
+    gc_freeze: bool = False
     # How long live events stay in the stream: a whole business day and more, so a screen
     # that was offline all day can still resume instead of reloading.
     stream_retention_secs: int = 36 * 3600

@@ -313,9 +313,20 @@ async def _drain(runtime: dict[str, Any], notices: Notifications) -> None:
 
     redis = runtime["redis"]
     for office in await models.Office.all().values_list("slug", flat=True):
-        newest = await redis.xrevrange(redis_keys.events(office), count=1)
-        if newest:
-            await asyncio.wait_for(runtime["notifier"].processed(office, newest[0][0]), 150)
+        stream = redis_keys.events(office)
+        newest = await redis.xrevrange(stream, count=1)
+        if not newest:
+            continue
+        try:
+            await asyncio.wait_for(runtime["notifier"].processed(office, newest[0][0]), 60)
+        except TimeoutError:
+            # Say where the notifier stands on this office rather than only that it hangs.
+            groups = await redis.xinfo_groups(stream)
+            member = await redis.sismember(redis_keys.offices(), office)
+            raise AssertionError(
+                f"notifier has not handled {office} {newest[0][0]}: groups {groups}, "
+                f"in the offices set: {member}, done: {runtime['notifier']._done.get(office)}"
+            ) from None
 
     async def empty() -> bool:
         return not await Outbox.filter(state__in=("queued", "sending")).exists()

@@ -18,7 +18,7 @@ from websockets.asyncio.client import ClientConnection
 from server.queue.office import Office
 from server.queue.store import Actor, QueueStore
 from tests.conftest import LiveServer, bound_socket, store_of
-from tests.integration.realtime_client import call_next, issue, recv, ws_connect
+from tests.integration.realtime_client import call_next, complete, issue, recv, ws_connect
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -168,3 +168,83 @@ async def test_call_through_one_process_reaches_a_display_on_another(
             event = await recv(ws)
             assert event["type"] == "token.called"
             assert event["data"]["token"]["display"] == called["display"]
+
+
+DISPLAYS = 1000
+CALLS = 20
+
+
+async def _calls_until(ws: ClientConnection, want: int, seen: list[str]) -> str:
+    """Read until `seen` holds `want` called tokens; the last stream id read."""
+    last = ""
+    while len(seen) < want:
+        message = await recv(ws)
+        last = message.get("id", last)
+        if message["type"] == "token.called":
+            seen.append(message["data"]["token"]["display"])
+    return last
+
+
+@pytest.mark.slow
+@pytest.mark.one_backend
+async def test_a_thousand_displays_on_two_processes_get_every_call_in_order_across_a_reconnect(
+    live: LiveServer,
+    backend: dict[str, str],
+    office: Office,
+    keys: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    db_url = f"sqlite://{tmp_path / 'shared.sqlite3'}"
+    async with (
+        _server_process(backend, db_url) as a,
+        _server_process(backend, db_url) as b,
+        httpx.AsyncClient(base_url=a, timeout=10) as client,
+    ):
+        urls = ["ws" + a.removeprefix("http"), "ws" + b.removeprefix("http")]
+        displays: list[ClientConnection] = []
+        for start in range(0, DISPLAYS, 100):
+            displays += await asyncio.gather(
+                *(
+                    ws_connect(urls[i % 2], office.slug, "display")
+                    for i in range(start, start + 100)
+                )
+            )
+        epochs = [(await recv(ws))["epoch"] for ws in displays]
+        seen: list[list[str]] = [[] for _ in displays]
+        expected: list[str] = []
+
+        async def make_calls(n: int) -> None:
+            for _ in range(n):
+                await issue(client, office, keys["counter"])
+                called = await call_next(client, office, keys["counter"])
+                expected.append(called["display"])
+                await complete(client, office, keys["counter"], called["id"])
+
+        try:
+            await make_calls(CALLS // 2)
+            last = await asyncio.gather(
+                *(_calls_until(ws, CALLS // 2, s) for ws, s in zip(displays, seen, strict=True))
+            )
+            # Every other screen loses its connection; the calls go on without them.
+            dropped = range(0, DISPLAYS, 2)
+            await asyncio.gather(*(displays[i].close() for i in dropped))
+            await make_calls(CALLS - CALLS // 2)
+            for start in range(0, len(dropped), 100):
+                batch = dropped[start : start + 100]
+                reopened = await asyncio.gather(
+                    *(
+                        ws_connect(
+                            urls[i % 2], office.slug, "display", since=last[i], epoch=epochs[i]
+                        )
+                        for i in batch
+                    )
+                )
+                for i, ws in zip(batch, reopened, strict=True):
+                    displays[i] = ws
+                    assert (await recv(ws))["type"] == "resumed"
+            await asyncio.gather(
+                *(_calls_until(ws, CALLS, s) for ws, s in zip(displays, seen, strict=True))
+            )
+            assert all(s == expected for s in seen)
+        finally:
+            await asyncio.gather(*(ws.close() for ws in displays), return_exceptions=True)
