@@ -25,7 +25,7 @@ from server.api.http import http_error, sheba_error, unexpected_error
 from server.consumers import build as build_consumers
 from server.errors import ShebaError
 from server.gc_policy import keep_collections_short
-from server.queue.store import QueueStore
+from server.queue.store import QueueStore, open_redis
 from server.realtime import routes as realtime
 from server.realtime.direct import RawSendMiddleware
 from server.realtime.groups import GroupConsumer
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await stack.enter_async_context(
                 RegisterTortoise(app, db_url=settings.db_url(), modules={"models": [MODELS]})
             )
-            redis = Redis.from_url(redis_url, decode_responses=True, max_connections=64)
+            redis = open_redis(redis_url, max_connections=64)
             stack.push_async_callback(redis.aclose)
             store = QueueStore(
                 redis, tz=settings.timezone, retention_secs=settings.stream_retention_secs

@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 from server import notify
 from server.hardware.spooler import spooler_jobs
 from server.queue.meeting_escalation import run_escalations
-from server.queue.store import QueueStore
+from server.queue.store import QueueStore, open_redis
 from server.realtime.groups import GroupConsumer
 from server.settings import Settings
 from server.store import meeting_rows, persister
@@ -72,7 +72,7 @@ async def run(settings: Settings) -> None:
     # Nobody waits on this process: when the CPU is short, requests and screens go first.
     os.nice(settings.consumer_nice)
     await Tortoise.init(db_url=settings.db_url(), modules={"models": [MODELS]})
-    redis = Redis.from_url(settings.redis_url, decode_responses=True, max_connections=32)
+    redis = open_redis(settings.redis_url, max_connections=32)
     store = QueueStore(redis, tz=settings.timezone, retention_secs=settings.stream_retention_secs)
     consumers = build(settings, store, redis, settings.redis_url)
     tasks = [

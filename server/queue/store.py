@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.commands.core import AsyncScript
 
 from server.errors import ShebaError
@@ -79,6 +79,18 @@ class CommandResult:
     event_id: str | None
     data: dict[str, Any]
     replay: bool = False
+
+
+def open_redis(url: str, max_connections: int) -> Redis:
+    """The command connection pool: a caller waits for a free connection (up to 10 s).
+
+    redis-py's default pool raises MaxConnectionsError at once when every connection is
+    busy; a hall of screens reconnecting together then lost sockets with a 500.
+    """
+    pool = BlockingConnectionPool.from_url(
+        url, max_connections=max_connections, timeout=10, decode_responses=True
+    )
+    return Redis(connection_pool=pool)
 
 
 class QueueStore:

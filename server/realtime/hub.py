@@ -259,8 +259,8 @@ class Hub:
         self.blocking = Redis.from_url(redis_url, decode_responses=True, socket_timeout=None)
         self.readers: dict[str, OfficeReader] = {}
         # Snapshots and replays in progress at once. A hall of screens reconnecting after a
-        # restart would otherwise exhaust the command pool (redis-py's asyncio pool raises
-        # MaxConnectionsError at once instead of waiting) and starve HTTP commands.
+        # restart would otherwise take every connection of the command pool and make HTTP
+        # commands wait behind them.
         self.setup_slots = asyncio.Semaphore(SETUP_CONCURRENCY)
         self._sweeper: asyncio.Task[None] | None = None
         metrics.reader_count = lambda: len(self.readers)
