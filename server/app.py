@@ -35,6 +35,7 @@ from server.redis_server import EmbeddedRedis
 from server.settings import Settings
 from server.store.db import MODELS, run_migrations
 from server.store.recovery import install_offices, keep_offices_installed
+from server.tasks import stop
 from server.web import announce, kiosk, meeting_pages, pages, screens
 
 log = logging.getLogger(__name__)
@@ -54,11 +55,13 @@ class State(TypedDict):
 async def healthz(request: Request) -> JSONResponse:
     status = {"redis": "ok", "db": "ok"}
     try:
-        await asyncio.wait_for(request.state.redis.ping(), 2)
+        async with asyncio.timeout(2):
+            await request.state.redis.ping()
     except Exception:
         status["redis"] = "down"
     try:
-        await asyncio.wait_for(connections.get("default").execute_query("SELECT 1"), 2)
+        async with asyncio.timeout(2):
+            await connections.get("default").execute_query("SELECT 1")
     except Exception:
         status["db"] = "down"
     return JSONResponse(status, status_code=200 if set(status.values()) == {"ok"} else 503)
@@ -97,7 +100,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     for name, job in consumers.jobs(settings, store, redis_url)
                 )
             for task in tasks:
-                stack.push_async_callback(_cancel, task)
+                stack.push_async_callback(stop, task)
             hub = Hub(redis_url, store, Metrics())
             await hub.start()
             stack.push_async_callback(hub.stop)
@@ -141,9 +144,3 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Exception: unexpected_error,
         },
     )
-
-
-async def _cancel(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

@@ -9,7 +9,6 @@ that web workers spend their CPU on requests and sockets; the app can also run t
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import signal
@@ -87,10 +86,6 @@ async def run(settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop(*tasks)
         await redis.aclose()
         await Tortoise.close_connections()

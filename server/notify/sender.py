@@ -37,6 +37,7 @@ from server.notify.policy import CircuitBreaker, RateLimiter, backoff_secs
 from server.notify.transports import Transport
 from server.settings import Settings
 from server.store.models import Outbox
+from server.tasks import stop
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +66,7 @@ class Sender:
         try:
             await asyncio.Event().wait()
         finally:
-            for task in self._tasks.values():
-                task.cancel()
-            for task in self._tasks.values():
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await stop(*self._tasks.values())
             for transport in self._transports.values():
                 await transport.aclose()
 
@@ -85,11 +82,7 @@ class Sender:
     async def replace(self, transport: Transport) -> Transport | None:
         """Swap a channel's gateway: its loop stops where it is (as if the process died)
         and a new one starts. Returns the old transport, not closed."""
-        old_task = self._tasks.pop(transport.channel, None)
-        if old_task is not None:
-            old_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await old_task
+        await stop(self._tasks.pop(transport.channel, None))
         old = self._transports.get(transport.channel)
         self._transports[transport.channel] = transport
         self._start(transport.channel)
@@ -218,6 +211,9 @@ class Sender:
 
     async def _idle(self, channel: str, secs: float) -> None:
         event = self._wake[channel]
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancellation that
+        # arrives as the event is set, and this loop then never stops (see `replace`).
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), max(0.01, secs))
+            async with asyncio.timeout(max(0.01, secs)):
+                await event.wait()
         event.clear()

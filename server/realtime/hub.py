@@ -26,6 +26,7 @@ from server.realtime.channels import View
 from server.realtime.direct import DirectSocket, frame
 from server.realtime.envelope import Event, stream_id_key
 from server.realtime.metrics import Metrics
+from server.tasks import stop as stop_task
 
 log = logging.getLogger(__name__)
 
@@ -272,10 +273,10 @@ class Hub:
         for reader in list(self.readers.values()):
             for sub in reader.subscribers:
                 sub.close(CLOSE_GOING_AWAY)
-            await _cancel(reader.task)
+            await stop_task(reader.task)
         self.readers.clear()
         if self._sweeper:
-            await _cancel(self._sweeper)
+            await stop_task(self._sweeper)
         await self.blocking.aclose()
 
     @contextlib.asynccontextmanager
@@ -298,7 +299,7 @@ class Hub:
             self.metrics.connected(office, view.channel, -1)
             if not reader.subscribers and self.readers.get(office) is reader:
                 del self.readers[office]
-                await _cancel(reader.task)
+                await stop_task(reader.task)
 
     async def _sweep(self) -> None:
         while True:
@@ -311,9 +312,3 @@ class Hub:
                     elif now >= sub.next_ping:
                         sub.next_ping = now + _ping_delay()
                         sub.offer((None, PING))
-
-
-async def _cancel(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

@@ -63,7 +63,8 @@ async def _authenticate(ws: WebSocket, store: QueueStore, channel: str) -> Actor
         return CLOSE_UNAUTHORIZED
     if actor is None and channel not in channels.PUBLIC:
         try:
-            first = await asyncio.wait_for(ws.receive_json(), AUTH_WAIT_SECS)
+            async with asyncio.timeout(AUTH_WAIT_SECS):
+                first = await ws.receive_json()
         except (TimeoutError, ValueError, KeyError):
             return CLOSE_UNAUTHORIZED
         if not isinstance(first, dict) or first.get("type") != "auth":
@@ -101,7 +102,8 @@ async def endpoint(ws: WebSocket) -> None:
             code = await _run(ws, store, sub)
         if code is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(ws.close(code), CLOSE_TIMEOUT_SECS)
+                async with asyncio.timeout(CLOSE_TIMEOUT_SECS):
+                    await ws.close(code)
     except _Close as close:
         with contextlib.suppress(Exception):
             await ws.close(close.code)

@@ -108,7 +108,8 @@ class ClipCache:
             stderr=asyncio.subprocess.DEVNULL,
         )
         try:
-            code = await asyncio.wait_for(proc.wait(), SYNTH_TIMEOUT_SECS)
+            async with asyncio.timeout(SYNTH_TIMEOUT_SECS):
+                code = await proc.wait()
         except TimeoutError:
             proc.kill()
             await proc.wait()

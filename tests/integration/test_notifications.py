@@ -274,3 +274,18 @@ async def test_delivery_report_updates_the_row(client, office, keys, notices, st
     assert response.json()["matched"] >= 1
     row = await Outbox.get(id=row.id)
     assert row.delivery == "delivered" and row.delivered_at is not None
+
+
+async def test_replacing_a_gateway_stops_the_old_loop_even_as_it_is_woken(
+    notices: Notifications,
+) -> None:
+    """A cancellation that lands as the sender's wake-up event is set must still stop it
+    (Python 3.11's asyncio.wait_for drops it, and `replace` then waits for ever)."""
+    for i in range(40):
+        # Let the new loop look at the outbox and settle into its idle wait first.
+        await asyncio.sleep(0.05)
+        notices.sender.wake()
+        for _ in range(i % 4):
+            await asyncio.sleep(0)
+        async with asyncio.timeout(5):
+            await notices.sender.replace(SmsTransport(open_gateway("console")))

@@ -71,13 +71,15 @@ class JobRunner:
         """`fn()` in a thread; PrinterError if it fails with OSError or takes too long."""
         deadline = timeout_secs or self.timeout_secs
         try:
-            await asyncio.wait_for(self._lock.acquire(), deadline)
+            async with asyncio.timeout(deadline):
+                await self._lock.acquire()
         except TimeoutError:
             raise PrinterError(f"{what}: the printer is still busy with an earlier job") from None
         job = asyncio.ensure_future(asyncio.to_thread(fn))
         job.add_done_callback(self._finished)
         try:
-            return await asyncio.wait_for(asyncio.shield(job), deadline)
+            async with asyncio.timeout(deadline):
+                return await asyncio.shield(job)
         except TimeoutError:
             raise PrinterError(f"{what}: no answer within {deadline:g} s") from None
         except OSError as exc:
