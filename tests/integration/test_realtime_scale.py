@@ -146,28 +146,30 @@ async def _close_frame(sock: socket.socket) -> bytes:
     return data[-4:]
 
 
+@pytest.fixture
+async def two_servers(
+    live: LiveServer, backend: dict[str, str], tmp_path: Path
+) -> AsyncIterator[tuple[str, str]]:
+    """Two more server processes on the live server's Redis, serving sockets only."""
+    db_url = f"sqlite://{tmp_path / 'shared.sqlite3'}"
+    async with _server_process(backend, db_url) as a, _server_process(backend, db_url) as b:
+        yield a, b
+
+
 @pytest.mark.slow
 async def test_call_through_one_process_reaches_a_display_on_another(
-    live: LiveServer,
-    backend: dict[str, str],
-    office: Office,
-    keys: dict[str, str],
-    tmp_path: Path,
+    two_servers: tuple[str, str], office: Office, keys: dict[str, str]
 ) -> None:
-    db_url = f"sqlite://{tmp_path / 'shared.sqlite3'}"
-    async with (
-        _server_process(backend, db_url) as a,
-        _server_process(backend, db_url) as b,
-    ):
-        ws_b = "ws" + b.removeprefix("http")
-        async with ws_connect(ws_b, office.slug, "display") as ws:
-            assert (await recv(ws))["type"] == "snapshot"
-            async with httpx.AsyncClient(base_url=a, timeout=10) as client_a:
-                await issue(client_a, office, keys["counter"])
-                called = await call_next(client_a, office, keys["counter"])
-            event = await recv(ws)
-            assert event["type"] == "token.called"
-            assert event["data"]["token"]["display"] == called["display"]
+    a, b = two_servers
+    ws_b = "ws" + b.removeprefix("http")
+    async with ws_connect(ws_b, office.slug, "display") as ws:
+        assert (await recv(ws))["type"] == "snapshot"
+        async with httpx.AsyncClient(base_url=a, timeout=10) as client_a:
+            await issue(client_a, office, keys["counter"])
+            called = await call_next(client_a, office, keys["counter"])
+        event = await recv(ws)
+        assert event["type"] == "token.called"
+        assert event["data"]["token"]["display"] == called["display"]
 
 
 DISPLAYS = 1000
@@ -188,18 +190,10 @@ async def _calls_until(ws: ClientConnection, want: int, seen: list[str]) -> str:
 @pytest.mark.slow
 @pytest.mark.one_backend
 async def test_a_thousand_displays_on_two_processes_get_every_call_in_order_across_a_reconnect(
-    live: LiveServer,
-    backend: dict[str, str],
-    office: Office,
-    keys: dict[str, str],
-    tmp_path: Path,
+    two_servers: tuple[str, str], office: Office, keys: dict[str, str]
 ) -> None:
-    db_url = f"sqlite://{tmp_path / 'shared.sqlite3'}"
-    async with (
-        _server_process(backend, db_url) as a,
-        _server_process(backend, db_url) as b,
-        httpx.AsyncClient(base_url=a, timeout=10) as client,
-    ):
+    a, b = two_servers
+    async with httpx.AsyncClient(base_url=a, timeout=10) as client:
         urls = ["ws" + a.removeprefix("http"), "ws" + b.removeprefix("http")]
         displays: list[ClientConnection] = []
         for start in range(0, DISPLAYS, 100):
