@@ -90,6 +90,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
             workers=args.workers,
             ws_per_message_deflate=False,
             log_level="info",
+            # Screens reconnect to the next server by themselves: do not wait on them.
+            timeout_graceful_shutdown=10,
         )
     return 0
 

@@ -20,6 +20,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server.queue import keys
 from server.realtime.envelope import Event, stream_id_key
+from server.tasks import cancelled
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +79,13 @@ class GroupConsumer:
                     log.warning("%s: %s; recreating consumer groups", self.group, exc)
                     self._known.clear()
                 except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                    if cancelled():
+                        raise asyncio.CancelledError from exc
                     log.warning("%s: Redis unavailable (%s); retrying", self.group, exc)
                     await asyncio.sleep(1)
                 except Exception:
+                    if cancelled():
+                        raise
                     # A consumer must outlive any one failure: nothing else would restart it.
                     log.exception("%s: unexpected failure; carrying on", self.group)
                     self._known.clear()

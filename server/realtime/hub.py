@@ -26,6 +26,7 @@ from server.realtime.channels import View
 from server.realtime.direct import DirectSocket, frame
 from server.realtime.envelope import Event, stream_id_key
 from server.realtime.metrics import Metrics
+from server.tasks import cancelled
 from server.tasks import stop as stop_task
 
 log = logging.getLogger(__name__)
@@ -188,6 +189,8 @@ class OfficeReader:
                 if reply:
                     await self._fan_out(reply[0][1])
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                if cancelled():
+                    raise asyncio.CancelledError from exc
                 log.warning("realtime %s: Redis unavailable (%s); retrying", self.office, exc)
                 await asyncio.sleep(1)
 
