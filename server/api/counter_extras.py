@@ -61,8 +61,7 @@ async def waiting_for_counter(
 
 async def parked_at_counter(store: QueueStore, slug: str, number: int) -> list[dict[str, Any]]:
     """Citizens this counter parked (gone to fetch a paper), in their order of issue."""
-    # The office's parked set, as the park and unpark scripts and the recovery spell it.
-    ids = sorted(await store.redis.smembers(keys.prefix(slug) + "parked"))
+    ids = sorted(await store.redis.smembers(keys.parked(slug)))
     rows = [
         raw
         for raw in await store.raw_tokens(slug, list(ids))

@@ -43,6 +43,11 @@ def counter_queue(office: str, number: int | str) -> str:
     return prefix(office) + f"qa:{number}"
 
 
+def parked(office: str) -> str:
+    """Set of parked token ids (the park, unpark and transition scripts spell it P .. 'parked')."""
+    return prefix(office) + "parked"
+
+
 def service_stats(office: str, service: str) -> str:
     return prefix(office) + f"stat:{service}"
 

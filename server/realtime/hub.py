@@ -160,9 +160,7 @@ class OfficeReader:
     def __init__(self, hub: Hub, office: str) -> None:
         self.hub = hub
         self.office = office
-        self.subscribers: list[Subscriber] = []
-        # The same sockets by view: a fan-out encodes once per view and never hashes a view
-        # per socket.
+        # Sockets by view: a fan-out encodes once per view and never hashes a view per socket.
         self.views: dict[View, list[Subscriber]] = {}
         self.ready = asyncio.Event()
         self.cursor = "0-0"
@@ -201,16 +199,18 @@ class OfficeReader:
         # Live state was rebuilt: what sockets hold is void. They reconnect, see the new
         # epoch and take a snapshot.
         self.epoch = epoch
-        for sub in list(self.subscribers):
+        for sub in self.subscribers:
             if sub.epoch is not None and sub.epoch != epoch:
                 sub.close(CLOSE_RESTART, "epoch")
 
+    @property
+    def subscribers(self) -> list[Subscriber]:
+        return [sub for group in self.views.values() for sub in group]
+
     def add(self, sub: Subscriber) -> None:
-        self.subscribers.append(sub)
         self.views.setdefault(sub.view, []).append(sub)
 
     def remove(self, sub: Subscriber) -> None:
-        self.subscribers.remove(sub)
         group = self.views[sub.view]
         group.remove(sub)
         if not group:
@@ -300,7 +300,7 @@ class Hub:
             sub.close(None)
             reader.remove(sub)
             self.metrics.connected(office, view.channel, -1)
-            if not reader.subscribers and self.readers.get(office) is reader:
+            if not reader.views and self.readers.get(office) is reader:
                 del self.readers[office]
                 await stop_task(reader.task)
 
@@ -309,7 +309,7 @@ class Hub:
             await asyncio.sleep(SWEEP_SECS)
             now = time.monotonic()
             for reader in list(self.readers.values()):
-                for sub in list(reader.subscribers):
+                for sub in reader.subscribers:
                     if expired(sub, now):
                         sub.close(CLOSE_GOING_AWAY, "silent")
                     elif now >= sub.next_ping:

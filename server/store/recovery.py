@@ -119,7 +119,7 @@ async def rebuild_day(store: QueueStore, office: Office) -> int:
         elif t.status in (domain.CALLED, domain.SERVING) and t.counter:
             pipe.hset(keys.counter(slug, t.counter), "token", t.id)
         elif t.status == domain.PARKED:
-            pipe.sadd(keys.prefix(slug) + "parked", t.id)
+            pipe.sadd(keys.parked(slug), t.id)
     # Numbers keep rising after a rebuild. A transferred token keeps the prefix (and number)
     # of the service that issued it, so the prefix names the sequence.
     for service in office.services:

@@ -3,6 +3,7 @@ the screen) and its optional English announcement after the Bengali one."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -67,8 +68,14 @@ async def test_setup_stores_the_display_key_and_the_screen_connects_with_it(
         viewport={"width": 1280, "height": 900}, locale="bn-BD", timezone_id="Asia/Dhaka"
     )
     page = await context.new_page()
-    sent: list[str] = []
-    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+    auth = {"type": "auth", "key": keys["display"]}
+    auth_sent = asyncio.Event()
+
+    def on_frame(frame: str) -> None:
+        if json.loads(frame) == auth:
+            auth_sent.set()
+
+    page.on("websocket", lambda ws: ws.on("framesent", on_frame))
     await page.goto(f"{live.url}/display/{office.slug}/setup")
     form = page.locator("#setup-key")
     await form.locator("h2", has_text="ডিসপ্লে কী দিন").wait_for()
@@ -96,12 +103,7 @@ async def test_setup_stores_the_display_key_and_the_screen_connects_with_it(
     await page.evaluate(WATCH_AUDIO)
     # The screen offers its key on the display channel; the server keeps the socket (a bad
     # key is closed at once), and calls come through it.
-    auth = {"type": "auth", "key": keys["display"]}
-    for _ in range(100):
-        if any(json.loads(frame) == auth for frame in sent):
-            break
-        await page.wait_for_timeout(50)
-    assert any(json.loads(frame) == auth for frame in sent)
+    await asyncio.wait_for(auth_sent.wait(), 5)
     await issue(live, office, keys["kiosk"], "B")
     await call_next(live, office, keys["counter"], 2)
     await page.locator(".tile[data-counter='2'] .tile-token", has_text="খ-০০১").wait_for()
