@@ -42,19 +42,39 @@ CHECK_EVERY = 32
 BLOCK_MS = 10_000
 READ_COUNT = 500
 SETUP_CONCURRENCY = 8
-# App-level keep-alive: a ping every ~15 s (jittered so 5,000 screens do not answer at
-# once); a socket silent for longer than one missed ping is dead and reaped.
+# App-level keep-alive: a ping every ~15 s, jittered so that 5,000 screens that connected
+# together do not all answer at once; a socket silent for longer than one missed ping is
+# dead and reaped. Sweeps come often so that each one pings a few sockets, not a second's
+# worth: a burst of a thousand pongs held the loop ~40 ms.
 PING_SECS = 15.0
-PING_JITTER_SECS = 1.5
+PING_JITTER_SECS = 3.0
 SILENT_SECS = 27.0
-SWEEP_SECS = 1.0
+SWEEP_SECS = 0.25
 PING = '{"type":"ping"}'
+PING_FRAME = frame(PING.encode())
 
 CLOSE_TRY_AGAIN = 1013  # too slow: reconnect and resume
 CLOSE_RESTART = 1012  # the office's epoch changed: reconnect for a snapshot
 CLOSE_GOING_AWAY = 1001  # silent too long, or the server is stopping
 
 Item = tuple[tuple[int, int] | None, str]
+
+
+class Slice:
+    """A stretch of work over many sockets that hands the loop back every SLICE_SECS."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.started = time.perf_counter()
+
+    def over(self) -> bool:
+        """Count one step; True when this slice has had its time."""
+        self.steps += 1
+        return self.steps % CHECK_EVERY == 0 and time.perf_counter() - self.started > SLICE_SECS
+
+    async def hand_back(self) -> None:
+        await asyncio.sleep(0)
+        self.started = time.perf_counter()
 
 
 class Outbox:
@@ -115,8 +135,9 @@ class Subscriber:
         if not self.closed.done() and not self.outbox.put(item):
             self.close(CLOSE_TRY_AGAIN, "slow")
 
-    def send_now(self, key: tuple[int, int], framed: bytes) -> bool:
-        """Write a pre-framed event at once if nothing is ahead of it; False: offer it."""
+    def send_now(self, key: tuple[int, int] | None, framed: bytes) -> bool:
+        """Write a pre-framed message at once if nothing is ahead of it; False: offer it.
+        `key` is the event's stream id, None for a ping."""
         if (
             self.direct is None
             or not self.live
@@ -125,12 +146,17 @@ class Subscriber:
             or self.closed.done()
         ):
             return False
-        if key <= self.last:
+        if key is not None and key <= self.last:
             return False  # the replay sent it already: the writer will skip it
         if not self.direct.write(framed):
             return False
-        self.last = key
+        if key is not None:
+            self.last = key
         return True
+
+    def ping(self) -> None:
+        if not self.send_now(None, PING_FRAME):
+            self.offer((None, PING))
 
     def close(self, code: int | None, reason: str = "") -> None:
         """End the socket: with a close code when the server decides, None when it is gone."""
@@ -161,7 +187,8 @@ class OfficeReader:
         self.hub = hub
         self.office = office
         # Sockets by view: a fan-out encodes once per view and never hashes a view per socket.
-        self.views: dict[View, list[Subscriber]] = {}
+        # Dicts, not lists: when a hall of screens drops at once, each removal is O(1).
+        self.views: dict[View, dict[Subscriber, None]] = {}
         self.ready = asyncio.Event()
         self.cursor = "0-0"
         self.epoch = ""
@@ -208,11 +235,11 @@ class OfficeReader:
         return [sub for group in self.views.values() for sub in group]
 
     def add(self, sub: Subscriber) -> None:
-        self.views.setdefault(sub.view, []).append(sub)
+        self.views.setdefault(sub.view, {})[sub] = None
 
     def remove(self, sub: Subscriber) -> None:
         group = self.views[sub.view]
-        group.remove(sub)
+        del group[sub]
         if not group:
             del self.views[sub.view]
 
@@ -223,7 +250,7 @@ class OfficeReader:
             key = stream_id_key(entry_id)
             entry = (self.office, entry_id, fields)
             groups = [(view, list(subs)) for view, subs in self.views.items()]
-            offered, slice_start = 0, time.perf_counter()
+            work = Slice()
             for view, subs in groups:
                 try:
                     message = channels.encode(view, Event.from_entry(*entry), self.epoch, tz)
@@ -241,13 +268,8 @@ class OfficeReader:
                         direct += 1
                     else:
                         sub.offer(item)
-                    offered += 1
-                    if (
-                        offered % CHECK_EVERY == 0
-                        and time.perf_counter() - slice_start > SLICE_SECS
-                    ):
-                        await asyncio.sleep(0)
-                        slice_start = time.perf_counter()
+                    if work.over():
+                        await work.hand_back()
                 self.hub.metrics.events_sent += direct
                 self.hub.metrics.events_direct += direct
 
@@ -308,10 +330,13 @@ class Hub:
         while True:
             await asyncio.sleep(SWEEP_SECS)
             now = time.monotonic()
+            work = Slice()
             for reader in list(self.readers.values()):
                 for sub in reader.subscribers:
                     if expired(sub, now):
                         sub.close(CLOSE_GOING_AWAY, "silent")
                     elif now >= sub.next_ping:
                         sub.next_ping = now + _ping_delay()
-                        sub.offer((None, PING))
+                        sub.ping()
+                    if work.over():
+                        await work.hand_back()

@@ -34,6 +34,7 @@ REPLAY_BATCH = 500
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+PONG = '{"type":"pong"}'
 
 
 def _dumps(message: dict[str, Any]) -> str:
@@ -212,6 +213,8 @@ async def _read(ws: WebSocket, store: QueueStore, sub: Subscriber) -> None:
         while True:
             text = await ws.receive_text()
             sub.heard()
+            if text == PONG:
+                continue  # a third of a second's sweep brings hundreds of these
             with contextlib.suppress(ValueError):
                 message = json.loads(text)
                 if isinstance(message, dict) and message.get("type") == "auth":

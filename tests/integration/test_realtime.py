@@ -11,6 +11,7 @@ import pytest
 
 from server.queue import keys as redis_keys
 from server.queue.office import Office
+from server.realtime import hub
 from server.realtime.channels import DISPLAY_TYPES
 from server.store.recovery import install_offices
 from tests.conftest import LiveServer, bearer, store_of
@@ -263,3 +264,41 @@ async def test_live_events_are_written_pre_framed_under_uvicorn(
         assert message["type"] == "token.called"
         assert message["data"]["token"]["display"] == called["display"]
     assert direct((await client.get("/metrics")).text) > before
+
+
+async def test_a_socket_that_answers_pings_stays_and_a_silent_one_is_reaped(
+    live: LiveServer, client: httpx.AsyncClient, office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Fractions of a second instead of the office's 15 s pings and 27 s of silence.
+    monkeypatch.setattr(hub, "PING_SECS", 0.2)
+    monkeypatch.setattr(hub, "PING_JITTER_SECS", 0.0)
+    monkeypatch.setattr(hub, "SILENT_SECS", 1.0)
+    monkeypatch.setattr(hub, "SWEEP_SECS", 0.05)
+
+    def reaped(text: str) -> int:
+        line = next(
+            (
+                x
+                for x in text.splitlines()
+                if x.startswith('sheba_ws_dropped_total{reason="silent"}')
+            ),
+            "_ 0",
+        )
+        return int(line.split()[1])
+
+    before = reaped((await client.get("/metrics")).text)
+    async with (
+        ws_connect(live.ws_url, office.slug, "display") as answering,
+        ws_connect(live.ws_url, office.slug, "display") as silent,
+    ):
+        await recv(answering)
+        await recv(silent)
+        # Ten pings span twice the silence allowed: answered, the socket is kept.
+        for _ in range(10):
+            message = json.loads(await asyncio.wait_for(answering.recv(), 5))
+            assert message == {"type": "ping"}
+            await answering.send('{"type":"pong"}')
+        assert await close_code(silent) == 1001
+        message = json.loads(await asyncio.wait_for(answering.recv(), 5))
+        assert message == {"type": "ping"}, "the answering socket is still served"
+    assert reaped((await client.get("/metrics")).text) == before + 1

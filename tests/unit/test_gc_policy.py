@@ -36,3 +36,28 @@ async def test_frozen_cycles_are_reclaimed_after_a_thaw() -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await task
         gc.unfreeze()
+
+
+async def test_young_garbage_is_reclaimed_before_a_freeze_and_thresholds_come_back() -> None:
+    gc.unfreeze()
+    thresholds = gc.get_threshold()
+    task = asyncio.create_task(keep_collections_short(freeze_every=0.01, thaw_every=3600))
+    gc.disable()  # only the policy may collect: the cycle below must not be frozen
+    try:
+        await asyncio.sleep(0)
+        assert gc.get_threshold()[2] > thresholds[2]
+        first, second = Node(), Node()
+        first.other, second.other = second, first
+        reclaimed = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        gone = weakref.ref(first, lambda _: loop.call_soon(reclaimed.set))
+        del first, second
+        await asyncio.wait_for(reclaimed.wait(), 5)
+        assert gone() is None
+    finally:
+        gc.enable()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        gc.unfreeze()
+    assert gc.get_threshold() == thresholds
