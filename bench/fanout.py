@@ -349,6 +349,7 @@ async def main(n: int) -> None:
         sheba = await run("sheba", n, r.url, Path(tmp) / "sheba")
         bare = await run("bare", n, r.url, Path(tmp) / "bare")
     ratio = round(sheba["p99_ms"] / bare["p99_ms"], 2) if bare["p99_ms"] else None  # type: ignore[operator]
+    verdict = targets(n, sheba, ratio)
     print(
         json.dumps(
             {
@@ -358,9 +359,33 @@ async def main(n: int) -> None:
                 "sheba": sheba,
                 "bare": bare,
                 "p99_ratio": ratio,
+                "targets": verdict,
+                "targets_met": all(verdict.values()),
             }
         )
     )
+
+
+def targets(n: int, sheba: dict[str, object], ratio: float | None) -> dict[str, bool]:
+    """The issue's targets for one worker, each with whether this run met it. The p99 is the
+    whole run's, calls made while issuing included."""
+
+    def at_most(key: str, limit: float) -> bool:
+        value = sheba.get(key)
+        return isinstance(value, int | float) and value <= limit
+
+    p99_limit = 50 if n <= 1000 else 150
+    verdict = {
+        f"p99_ms<={p99_limit}": at_most("p99_ms", p99_limit),
+        "p99_ratio<=2": ratio is not None and ratio <= 2,
+        "issue_p99_ms<=25": at_most("issue_p99_ms", 25),
+        "kb_per_connection<=40": at_most("kb_per_connection", 40),
+        "missing==0": sheba.get("missing") == 0,
+    }
+    if n >= 1000:
+        # With fewer screens the call's own HTTP requests outweigh the deliveries.
+        verdict["cpu_us_per_delivery<=20"] = at_most("cpu_us_per_delivery", 20)
+    return verdict
 
 
 if __name__ == "__main__":
