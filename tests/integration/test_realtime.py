@@ -301,4 +301,5 @@ async def test_a_socket_that_answers_pings_stays_and_a_silent_one_is_reaped(
         assert await close_code(silent) == 1001
         message = json.loads(await asyncio.wait_for(answering.recv(), 5))
         assert message == {"type": "ping"}, "the answering socket is still served"
-    assert reaped((await client.get("/metrics")).text) == before + 1
+    # At least: a socket another test left open and unread may be reaped in the same while.
+    assert reaped((await client.get("/metrics")).text) >= before + 1

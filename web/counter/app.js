@@ -70,9 +70,12 @@ function loggedOut() {
 }
 
 async function startConsole() {
-  show("console");
   notice("");
-  await refresh();
+  // Shown once its state is painted: a key pressed on a console still loading did nothing.
+  // Offline, it is shown anyway and the feed paints it when the server answers.
+  await refresh().catch(() => {});
+  if (!me) return; // refused: back at the login form
+  show("console");
   feed?.close();
   feed = await connectFeed({
     office,
