@@ -25,6 +25,7 @@ from server.queue.store import QueueStore, open_redis
 from server.realtime.groups import GroupConsumer
 from server.settings import Settings
 from server.store import meeting_rows, persister
+from server.tasks import stop as stop_tasks
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +79,14 @@ async def run(settings: Settings) -> None:
         asyncio.create_task(job, name=name)
         for name, job in consumers.jobs(settings, store, settings.redis_url)
     ]
-    stop = asyncio.Event()
+    stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, stopping.set)
     log.info("consumers running: %s", ", ".join(t.get_name() for t in tasks))
     try:
-        await stop.wait()
+        await stopping.wait()
     finally:
-        await stop(*tasks)
+        await stop_tasks(*tasks)
         await redis.aclose()
         await Tortoise.close_connections()

@@ -15,6 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from server.settings import Settings
+from server.store.db import run_migrations
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -112,3 +115,39 @@ async def test_serve_runs_consumers_in_their_own_process_and_stops_them(tmp_path
             process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 30)
     await _until(lambda: not Path(f"/proc/{consumer[0]}").exists(), 15)
+
+
+@pytest.mark.one_backend
+async def test_consume_stops_cleanly_on_sigterm(tmp_path: Path, redis_url: str) -> None:
+    settings = Settings(data_dir=tmp_path, _env_file=None)
+    await run_migrations(settings.db_url())  # as `sheba serve` does before starting it
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SHEBA_")},
+        "SHEBA_DATA_DIR": str(tmp_path),
+        "SHEBA_REDIS_URL": redis_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "server.cli",
+        "consume",
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    try:
+        async with asyncio.timeout(30):
+            while b"consumers running" not in (line := await process.stderr.readline()):
+                assert line, "sheba consume exited before its consumers ran"
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            rest = await process.stderr.read()
+            await process.wait()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert b"Traceback" not in rest, rest.decode()
+    assert process.returncode == 0
