@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -102,8 +103,6 @@ class _ConsumerProcess:
     RESTART_SECS = 2.0
 
     def __init__(self) -> None:
-        import threading
-
         from server.redis_server import die_with_parent
 
         self._preexec = die_with_parent

@@ -61,10 +61,10 @@ async def waiting_for_counter(
 
 async def parked_at_counter(store: QueueStore, slug: str, number: int) -> list[dict[str, Any]]:
     """Citizens this counter parked (gone to fetch a paper), in their order of issue."""
-    ids = sorted(await store.redis.smembers(keys.parked(slug)))
+    ids = list(await store.redis.smembers(keys.parked(slug)))
     rows = [
         raw
-        for raw in await store.raw_tokens(slug, list(ids))
+        for raw in await store.raw_tokens(slug, ids)
         if raw and raw.get("status") == domain.PARKED and raw.get("counter") == str(number)
     ]
     rows.sort(key=lambda raw: (float(raw.get("order") or raw.get("score") or 0), raw["id"]))

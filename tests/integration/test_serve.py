@@ -51,6 +51,23 @@ async def _until(check: object, within: float) -> object:
     raise AssertionError(f"not true within {within} s")
 
 
+async def _exited(pid: int, within: float) -> None:
+    """Until the process (not a child of ours) has ended: its pidfd becomes readable."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    loop = asyncio.get_running_loop()
+    ended = loop.create_future()
+    loop.add_reader(fd, lambda: ended.done() or ended.set_result(None))
+    try:
+        async with asyncio.timeout(within):
+            await ended
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
+
+
 def _tokens_in(db: Path) -> int:
     if not db.exists():
         return 0
@@ -114,7 +131,7 @@ async def test_serve_runs_consumers_in_their_own_process_and_stops_them(tmp_path
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 30)
-    await _until(lambda: not Path(f"/proc/{consumer[0]}").exists(), 15)
+    await _exited(consumer[0], 15)
 
 
 @pytest.mark.one_backend
